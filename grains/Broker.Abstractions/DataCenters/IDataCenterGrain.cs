@@ -1,0 +1,112 @@
+using Broker.Federation;
+using Broker.Requests;
+
+namespace Broker.DataCenters;
+
+/// <summary>
+/// The single source of truth for one data center's capacity. Grants short holds, turns them into
+/// durable allocations, releases them, and never gives out more than a pool may:
+/// <c>allocated + held + headroom ≤ total × ratio</c> for normal requests (high ones may use the headroom).
+/// </summary>
+[Alias("broker.IDataCenterGrain")]
+public interface IDataCenterGrain : IGrainWithStringKey
+{
+    /// <summary>Upserts the data center's attributes and pools; allocations are kept whatever the file says.</summary>
+    [Alias("ConfigureAsync")]
+    Task ConfigureAsync(DataCenterRegistration registration);
+
+    /// <summary>Places a hold for the items and answers with an offer, or declines with a reason.</summary>
+    [Alias("OfferAsync")]
+    Task<OfferResult> OfferAsync(HoldRequest request);
+
+    /// <summary>Turns a hold into an allocation, durably, before answering. False if the hold has ended.</summary>
+    [Alias("ConfirmAsync")]
+    Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt);
+
+    /// <summary>Gives a hold's capacity back.</summary>
+    [Alias("CancelHoldAsync")]
+    Task CancelHoldAsync(Guid holdId);
+
+    /// <summary>Gives an allocation's capacity back; releasing what is not there is a no-op.</summary>
+    [Alias("ReleaseAsync")]
+    Task ReleaseAsync(string requestId);
+
+    /// <summary>Moves an allocation's lease end. False if there is no such allocation (any more).</summary>
+    [Alias("RenewAsync")]
+    Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt);
+
+    /// <summary>Changes (or adds) one pool; refuses to shrink below what is allocated and held.</summary>
+    [Alias("SetPoolAsync")]
+    Task<PoolChangeResult> SetPoolAsync(PoolChange change);
+
+    /// <summary>The data center's current capacity, per pool.</summary>
+    [Alias("GetCapacityAsync")]
+    Task<DataCenterSummary?> GetCapacityAsync();
+}
+
+/// <summary>A data center as the federation file describes it, with its owner.</summary>
+[GenerateSerializer, Immutable, Alias("broker.data-center-registration")]
+public sealed record DataCenterRegistration(
+    [property: Id(0)] string ProviderId,
+    [property: Id(1)] Domain.ProviderKind ProviderKind,
+    [property: Id(2)] DataCenterDefinition Definition);
+
+/// <summary>What a request asks one data center to hold.</summary>
+[GenerateSerializer, Immutable, Alias("broker.hold-request")]
+public sealed record HoldRequest
+{
+    [Id(0)] public required string RequestId { get; init; }
+    [Id(1)] public required RequestItem[] Items { get; init; }
+    [Id(2)] public Domain.Priority Priority { get; init; }
+    /// <summary>Storage items may be held in part (what is free, in whole steps) for a splittable request.</summary>
+    [Id(3)] public bool AllowPartialStorage { get; init; }
+}
+
+/// <summary>An offer (with its hold) or a refusal with a reason.</summary>
+[GenerateSerializer, Immutable, Alias("broker.offer-result")]
+public sealed record OfferResult([property: Id(0)] Offer? Offer, [property: Id(1)] string? DeclineReason)
+{
+    public static OfferResult Declined(string reason) => new(null, reason);
+}
+
+[GenerateSerializer, Immutable, Alias("broker.offer")]
+public sealed record Offer
+{
+    [Id(0)] public required Guid HoldId { get; init; }
+    [Id(1)] public required string DataCenter { get; init; }
+    [Id(2)] public required string Provider { get; init; }
+    [Id(3)] public required RequestItem[] Held { get; init; }
+    /// <summary>Price per unit-hour for each held item, in the same order.</summary>
+    [Id(4)] public required decimal[] PricesPerUnitHour { get; init; }
+    /// <summary>The most utilised of the touched pools after this hold, 0..1: the balance term of the ranking.</summary>
+    [Id(5)] public required double UtilisationAfter { get; init; }
+    [Id(6)] public required double RenewableShare { get; init; }
+    [Id(7)] public required string Location { get; init; }
+    [Id(8)] public required DateTimeOffset HoldExpiresAt { get; init; }
+
+    public decimal HourlyCost => Held.Select((item, i) => item.Amount * PricesPerUnitHour[i]).Sum();
+}
+
+/// <summary>A provider admin's change to one pool; absent values stay as they are.</summary>
+[GenerateSerializer, Immutable, Alias("broker.pool-change")]
+public sealed record PoolChange(
+    [property: Id(0)] string Resource,
+    [property: Id(1)] long Total,
+    [property: Id(2)] long? Headroom,
+    [property: Id(3)] decimal? PricePerUnitHour);
+
+public enum PoolChangeKind
+{
+    Updated = 0,
+    Created = 1,
+    /// <summary>The data center is not registered.</summary>
+    UnknownDataCenter = 2,
+    /// <summary>The new size is below what is allocated and held now.</summary>
+    InUse = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("broker.pool-change-result")]
+public sealed record PoolChangeResult(
+    [property: Id(0)] PoolChangeKind Kind,
+    [property: Id(1)] PoolSummary? Pool,
+    [property: Id(2)] long InUse = 0);

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Broker.Grains;
+
+/// <summary>How the broker negotiates and ranks; bound from the <c>Broker:Negotiation</c> section.</summary>
+public sealed class NegotiationOptions
+{
+    public const string Section = "Broker:Negotiation";
+
+    /// <summary>How long a data center keeps a hold for a request that has not confirmed it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HoldTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>K: how many candidates are asked at once. Small on purpose: no request fans out to every data center.</summary>
+    [Range(1, 16)]
+    public int CandidatesPerRound { get; set; } = 3;
+
+    /// <summary>How many rounds of K candidates a request asks per tier before moving on.</summary>
+    [Range(1, 10)]
+    public int RoundsPerTier { get; set; } = 2;
+
+    /// <summary>The weights of the score that ranks offers within a tier.</summary>
+    [Required]
+    public ScoreWeights Weights { get; set; } = new();
+}
+
+/// <summary>Weights of the ranking score; each term is scaled to 0..1 before weighting.</summary>
+public sealed class ScoreWeights
+{
+    /// <summary>Cheaper is better (cheapest offer / this offer).</summary>
+    [Range(0, 100)]
+    public double Price { get; set; } = 0.35;
+
+    /// <summary>Less utilised after the hold is better: this is what spreads a spike over idle capacity.</summary>
+    [Range(0, 100)]
+    public double Balance { get; set; } = 0.35;
+
+    /// <summary>Inside the home provider's regions is best, same country next.</summary>
+    [Range(0, 100)]
+    public double Locality { get; set; } = 0.2;
+
+    /// <summary>A higher renewable share is better.</summary>
+    [Range(0, 100)]
+    public double Energy { get; set; } = 0.1;
+}
+
+/// <summary>How the capacity directory and the federation view are kept fresh on every silo (<c>Broker:Directory</c>).</summary>
+public sealed class DirectoryOptions
+{
+    public const string Section = "Broker:Directory";
+
+    /// <summary>How often a silo pulls changes from the directory partitions and the federation.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a data center republishes itself even when nothing changed (refills restarted partitions).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RepublishInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public static class StorageNames
+{
+    /// <summary>The grain storage every broker grain persists to.</summary>
+    public const string Broker = "broker";
+}

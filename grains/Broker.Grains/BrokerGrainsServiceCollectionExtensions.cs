@@ -1,0 +1,25 @@
+using Broker.Grains.Directory;
+using Broker.Grains.Federation;
+using Broker.Grains.Negotiation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Broker.Grains;
+
+public static class BrokerGrainsServiceCollectionExtensions
+{
+    /// <summary>Registers what the broker's grains need on a silo: options, the silo-local views and the negotiator.</summary>
+    public static IServiceCollection AddBrokerGrains(this IServiceCollection services)
+    {
+        services.AddOptions<NegotiationOptions>().BindConfiguration(NegotiationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FederationRegistry>();
+        services.AddSingleton<CapacityDirectory>();
+        services.AddSingleton<Negotiator>();
+        services.AddSingleton<ClusterViewRefresher>();
+        services.AddSingleton<FederationUpserter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterViewRefresher>());
+        return services;
+    }
+}

@@ -1,0 +1,88 @@
+using Broker.Directory;
+using Broker.Federation;
+using Broker.Grains.Federation;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Grains.Directory;
+
+/// <summary>
+/// Keeps this silo's federation view and capacity directory fresh by pulling changes from the federation
+/// grain and the directory partitions every refresh interval. Pulling (instead of every data center
+/// calling every silo) keeps the cost per silo fixed: one small call per partition per interval.
+/// </summary>
+public sealed partial class ClusterViewRefresher(
+    IGrainFactory grains,
+    FederationRegistry federation,
+    CapacityDirectory directory,
+    IOptions<DirectoryOptions> options,
+    ILogger<ClusterViewRefresher> logger) : BackgroundService
+{
+    private readonly (Guid Epoch, long Version)[] _seen = new (Guid, long)[DirectoryPartitions.Count];
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <summary>Pulls once now; also used by callers that must see their own change before they go on.</summary>
+    public async Task RefreshAsync()
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            await PullAsync();
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _oneAtATime.Dispose();
+        base.Dispose();
+    }
+
+    private async Task PullAsync()
+    {
+        var newer = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).GetIfNewerAsync(federation.Current.Version);
+        if (newer is not null)
+        {
+            federation.Apply(newer);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval);
+        do
+        {
+            try
+            {
+                await RefreshAsync();
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A partition on a silo that just died answers with an error until it is re-activated: try again next tick.
+                LogRefreshFailed(error);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task RefreshPartitionAsync(int partition)
+    {
+        var (epoch, version) = _seen[partition];
+        var changes = await grains.GetGrain<IDirectoryPartitionGrain>(partition).GetChangesAsync(epoch, version);
+        foreach (var summary in changes.Changed)
+        {
+            directory.Apply(summary);
+        }
+
+        _seen[partition] = (changes.Epoch, changes.Version);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the capacity directory failed; retrying on the next tick")]
+    private partial void LogRefreshFailed(Exception error);
+}

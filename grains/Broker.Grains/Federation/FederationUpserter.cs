@@ -1,0 +1,55 @@
+using Broker.Federation;
+using Broker.Grains.Directory;
+
+namespace Broker.Grains.Federation;
+
+/// <summary>
+/// Applies a federation document (the file at start, or an admin's upsert): validates the merged result,
+/// stores it, configures the data centers it names, and returns once this silo sees the change, so that
+/// the caller's next request already finds the new tenants and data centers.
+/// </summary>
+public sealed class FederationUpserter(
+    IGrainFactory grains,
+    FederationRegistry federation,
+    CapacityDirectory directory,
+    ClusterViewRefresher refresher,
+    TimeProvider time)
+{
+    private static readonly TimeSpan SeenDeadline = TimeSpan.FromSeconds(30);
+
+    public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change)
+    {
+        var errors = FederationValidator.Validate(FederationMerge.Upsert(federation.Current.Document, change));
+        if (errors.Count > 0)
+        {
+            return (0, errors);
+        }
+
+        var version = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(change);
+        await WaitUntilSeenAsync(version, change);
+        return (version, errors);
+    }
+
+    private async Task WaitUntilSeenAsync(long version, FederationDocument change)
+    {
+        var expected = change.Providers.SelectMany(p => p.DataCenters).Select(dc => dc.Id).ToArray();
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            await refresher.RefreshAsync();
+            var missing = expected.Where(id => directory.Find(id) is null).ToArray();
+            if (federation.Current.Version >= version && missing.Length == 0)
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(started) > SeenDeadline)
+            {
+                throw new TimeoutException(
+                    $"after {SeenDeadline.TotalSeconds} s this silo sees federation version {federation.Current.Version} (wanted {version}) and misses {missing.Length} data centers, e.g. {string.Join(", ", missing.Take(3))}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+}

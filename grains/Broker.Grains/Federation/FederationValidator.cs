@@ -1,0 +1,161 @@
+using Broker.Domain;
+using Broker.Federation;
+
+namespace Broker.Grains.Federation;
+
+/// <summary>
+/// Checks a federation document before anything is applied: a bad file stops the silo with every
+/// problem named; a bad admin upsert is answered 400 and changes nothing.
+/// </summary>
+public static class FederationValidator
+{
+    /// <summary>Problems keyed by the JSON path at fault; empty when the document is sound.</summary>
+    public static Dictionary<string, string[]> Validate(FederationDocument document)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Fail(string path, string message)
+        {
+            if (!errors.TryGetValue(path, out var list))
+            {
+                errors[path] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        var providers = document.Providers.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Duplicates(document.Providers.Select(p => p.Id), "providers", Fail);
+        Duplicates(document.Providers.SelectMany(p => p.DataCenters).Select(dc => dc.Id), "dataCenters", Fail);
+        Duplicates(document.Tenants.Select(t => t.Id), "tenants", Fail);
+        Duplicates(AllTokens(document), "tokens", Fail);
+
+        for (var p = 0; p < document.Providers.Length; p++)
+        {
+            ValidateProvider(document.Providers[p], $"providers[{p}]", providers, Fail);
+        }
+
+        for (var t = 0; t < document.Tenants.Length; t++)
+        {
+            var tenant = document.Tenants[t];
+            var path = $"tenants[{t}]";
+            if (!IsId(tenant.Id))
+            {
+                Fail($"{path}.id", "must be 1-64 characters of a-z, 0-9, '-' and '_'");
+            }
+
+            if (!providers.TryGetValue(tenant.HomeProvider, out var home) || home.Kind != ProviderKind.Member)
+            {
+                Fail($"{path}.homeProvider", $"'{tenant.HomeProvider}' is not a member provider of the federation");
+            }
+        }
+
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    public static bool IsId(string? id) =>
+        id is { Length: > 0 and <= 64 } && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+
+    private static void ValidateProvider(ProviderDefinition provider, string path, Dictionary<string, ProviderDefinition> providers, Action<string, string> fail)
+    {
+        if (!IsId(provider.Id))
+        {
+            fail($"{path}.id", "must be 1-64 characters of a-z, 0-9, '-' and '_'");
+        }
+
+        foreach (var (region, r) in provider.Regions.Select((x, i) => (x, i)))
+        {
+            if (!Residency.IsValidLocation(region))
+            {
+                fail($"{path}.regions[{r}]", $"'{region}' is not a country (DE) or ISO 3166-2 subdivision (DE-HH)");
+            }
+        }
+
+        for (var d = 0; d < provider.DataCenters.Length; d++)
+        {
+            var dc = provider.DataCenters[d];
+            var dcPath = $"{path}.dataCenters[{d}]";
+            if (!IsId(dc.Id))
+            {
+                fail($"{dcPath}.id", "must be 1-64 characters of a-z, 0-9, '-' and '_'");
+            }
+
+            if (!Residency.IsValidLocation(dc.Location))
+            {
+                fail($"{dcPath}.location", $"'{dc.Location}' is not a country (DE) or ISO 3166-2 subdivision (DE-HH)");
+            }
+
+            if (dc.RenewableShare is < 0 or > 1 || double.IsNaN(dc.RenewableShare))
+            {
+                fail($"{dcPath}.renewableShare", "must be between 0 and 1");
+            }
+
+            Duplicates(dc.Pools.Select(pool => pool.Resource), $"{dcPath}.pools", fail);
+            for (var i = 0; i < dc.Pools.Length; i++)
+            {
+                ValidatePool(dc.Pools[i], $"{dcPath}.pools[{i}]", fail);
+            }
+        }
+
+        for (var c = 0; c < provider.Contracts.Length; c++)
+        {
+            var contract = provider.Contracts[c];
+            var cPath = $"{path}.contracts[{c}]";
+            if (!providers.TryGetValue(contract.Partner, out var partner) || partner.Kind != ProviderKind.Partner)
+            {
+                fail($"{cPath}.partner", $"'{contract.Partner}' is not a partner provider of the federation");
+            }
+
+            if (!ResourceClasses.IsWellFormed(contract.Resource))
+            {
+                fail($"{cPath}.resource", "must be a resource class such as storage.ssd");
+            }
+
+            if (contract.MaxAmount < 0 || contract.PricePerUnitHour < 0)
+            {
+                fail(cPath, "maxAmount and pricePerUnitHour must not be negative");
+            }
+        }
+    }
+
+    private static void ValidatePool(PoolDefinition pool, string path, Action<string, string> fail)
+    {
+        if (!ResourceClasses.IsWellFormed(pool.Resource))
+        {
+            fail($"{path}.resource", "must be a resource class such as storage.ssd");
+        }
+
+        if (pool.Total < 0 || pool.Headroom < 0 || pool.Headroom > pool.Total)
+        {
+            fail(path, "needs 0 ≤ headroom ≤ total");
+        }
+
+        if (pool.AllocationRatio is <= 0 or > 100 || double.IsNaN(pool.AllocationRatio))
+        {
+            fail($"{path}.allocationRatio", "must be above 0 and at most 100");
+        }
+
+        if (pool.MinUnit < 1 || pool.Step < 1 || pool.MaxUnit < pool.MinUnit)
+        {
+            fail(path, "needs minUnit ≥ 1, step ≥ 1 and maxUnit ≥ minUnit");
+        }
+
+        if (pool.PricePerUnitHour < 0)
+        {
+            fail($"{path}.pricePerUnitHour", "must not be negative");
+        }
+    }
+
+    private static IEnumerable<string> AllTokens(FederationDocument document) =>
+        document.FederationAdmins.Select(a => a.Token)
+            .Concat(document.Providers.SelectMany(p => p.Admins).Select(a => a.Token))
+            .Concat(document.Tenants.Select(t => t.Token))
+            .OfType<string>();
+
+    private static void Duplicates(IEnumerable<string> ids, string path, Action<string, string> fail)
+    {
+        foreach (var id in ids.GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            fail(path, path == "tokens" ? "a token is used more than once" : $"'{id}' appears more than once");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using Broker.DataCenters;
+using Broker.Domain;
+using Broker.Grains.Federation;
+using Broker.Grains.Providers;
+using Broker.Providers;
+using Broker.Requests;
+
+namespace Broker.Grains.Negotiation;
+
+/// <summary>
+/// The working memory of one negotiation: whom it asked, what they said (the trace), and the steps of
+/// try-confirm-cancel against data center grains and, for partners, the home provider's contracts.
+/// </summary>
+internal sealed class NegotiationRound(
+    string requestId,
+    string homeProvider,
+    RequestSpec spec,
+    CandidateSelector selector,
+    IGrainFactory grains,
+    TimeProvider time,
+    FederationView federation)
+{
+    private readonly List<TraceEntry> _trace = [];
+    private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _confirmedAt = new(StringComparer.Ordinal);
+    private int _offersOverBudget;
+    private int _offersTotal;
+
+    /// <summary>Set at the first confirm, so that every part of an allocation shares one lease end.</summary>
+    public DateTimeOffset LeaseExpiresAt { get; private set; }
+
+    public RequestSpec Spec => spec;
+
+    public CandidateSelector Selector => selector;
+
+    public bool WasAsked(string dataCenter) => _asked.Contains(dataCenter);
+
+    /// <summary>Asks the candidates in parallel, then confirms the best offer; cancels every other hold.</summary>
+    public async Task<Allocation?> AskAndConfirmAsync(IReadOnlyList<Candidate> batch)
+    {
+        var offers = await Task.WhenAll(batch.Select(c => AskAsync(c, spec.Items, partial: false)));
+        var ranked = Rank(offers.OfType<PricedOffer>().ToList());
+        Allocation? won = null;
+        foreach (var offer in ranked)
+        {
+            if (won is not null)
+            {
+                Trace(offer, TraceOutcome.Outranked, "a better offer won");
+                await CancelAsync(offer);
+                continue;
+            }
+
+            if (spec.Constraints.MaxHourlyCost is { } max && offer.HourlyCost > max)
+            {
+                _offersOverBudget++;
+                Trace(offer, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{offer.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
+                await CancelAsync(offer);
+                continue;
+            }
+
+            if (await ConfirmAsync(offer))
+            {
+                Trace(offer, TraceOutcome.Won, null);
+                won = new Allocation { Tier = offer.Tier, Provider = offer.Offer.Provider, Parts = offer.Parts };
+            }
+        }
+
+        return won;
+    }
+
+    /// <summary>Asks one data center for a hold; null (and a trace line) if it declines or cannot be reached.</summary>
+    public async Task<PricedOffer?> AskAsync(Candidate candidate, RequestItem[] items, bool partial)
+    {
+        _asked.Add(candidate.Id);
+        OfferResult result;
+        try
+        {
+            result = await grains.GetGrain<IDataCenterGrain>(candidate.Id).OfferAsync(new HoldRequest
+            {
+                RequestId = requestId,
+                Items = items,
+                Priority = spec.Priority,
+                AllowPartialStorage = partial,
+            });
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            result = OfferResult.Declined("unreachable");
+        }
+
+        if (result.Offer is not { } offer)
+        {
+            _trace.Add(new TraceEntry(candidate.Id, candidate.DataCenter.Provider, TraceOutcome.Declined, result.DeclineReason, null));
+            return null;
+        }
+
+        _offersTotal++;
+        var parts = offer.Held
+            .Select((item, i) => new AllocationPart(
+                offer.DataCenter,
+                offer.Provider,
+                candidate.Tier,
+                item.Resource,
+                item.Amount,
+                selector.PriceAt(offer.Provider, candidate.DataCenter.ProviderKind, item.Resource, offer.PricesPerUnitHour[i])))
+            .ToArray();
+        return new PricedOffer(offer, candidate.Tier, parts, candidate.DataCenter.ProviderKind);
+    }
+
+    /// <summary>Reserves a partner contract's volume where needed, then confirms the hold durably.</summary>
+    public async Task<bool> ConfirmAsync(PricedOffer offer)
+    {
+        if (offer.Tier == Tier.Partner && !await ReserveContractAsync(offer))
+        {
+            Trace(offer, TraceOutcome.Declined, "contract-volume-exhausted");
+            await CancelAsync(offer);
+            return false;
+        }
+
+        if (LeaseExpiresAt == default)
+        {
+            LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
+        }
+
+        _confirmedAt.Add(offer.Offer.DataCenter);
+        if (await grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
+        {
+            return true;
+        }
+
+        Trace(offer, TraceOutcome.ConfirmFailed, "hold-expired");
+        if (offer.Tier == Tier.Partner)
+        {
+            await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+        }
+
+        return false;
+    }
+
+    /// <summary>Undoes confirmed parts of an allocation that could not be completed.</summary>
+    public async Task ReleaseConfirmedAsync(IEnumerable<PricedOffer> confirmed)
+    {
+        await Task.WhenAll(confirmed.Select(c => grains.GetGrain<IDataCenterGrain>(c.Offer.DataCenter).ReleaseAsync(requestId)));
+        await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+    }
+
+    /// <summary>After a fault: releases whatever this negotiation may have confirmed, so no allocation is orphaned.</summary>
+    public async Task CompensateAsync()
+    {
+        await Task.WhenAll(_confirmedAt.Select(dc => grains.GetGrain<IDataCenterGrain>(dc).ReleaseAsync(requestId)));
+        await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+    }
+
+    public Task CancelAsync(PricedOffer offer) =>
+        grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).CancelHoldAsync(offer.Offer.HoldId);
+
+    public void Trace(PricedOffer offer, TraceOutcome outcome, string? reason) =>
+        _trace.Add(new TraceEntry(offer.Offer.DataCenter, offer.Offer.Provider, outcome, reason, offer.Score));
+
+    public Rejection NoCapacity() => _offersTotal > 0 && _offersOverBudget == _offersTotal
+        ? new Rejection(RejectionCode.OverBudget, "every data center that could serve the request offered above its maximum hourly cost")
+        : new Rejection(RejectionCode.NoCapacity, _asked.Count == 0
+            ? "no data center that meets the constraints has free capacity now"
+            : string.Create(CultureInfo.InvariantCulture, $"none of the {_asked.Count} data centers asked that meet the constraints could serve the request now"));
+
+    public NegotiationOutcome Finish(Allocation? allocation, Rejection? rejection) =>
+        new(allocation, allocation is null ? rejection : null, _trace.ToArray(), LeaseExpiresAt);
+
+    /// <summary>Tier first, then the score computed from the offer itself (its real price and utilisation).</summary>
+    private List<PricedOffer> Rank(List<PricedOffer> offers)
+    {
+        if (offers.Count == 0)
+        {
+            return offers;
+        }
+
+        var cheapest = offers.Min(o => o.HourlyCost);
+        var home = federation.Providers.GetValueOrDefault(homeProvider);
+        foreach (var offer in offers)
+        {
+            offer.Score = Scoring.Score(
+                selector.Weights,
+                cheapest,
+                offer.HourlyCost,
+                offer.Offer.UtilisationAfter,
+                Scoring.Locality(home, offer.Offer.Location),
+                offer.Offer.RenewableShare);
+        }
+
+        return offers.OrderBy(o => o.Tier).ThenByDescending(o => o.Score).ThenBy(o => o.Offer.DataCenter, StringComparer.Ordinal).ToList();
+    }
+
+    private Task<bool> ReserveContractAsync(PricedOffer offer)
+    {
+        var claims = offer.Parts
+            .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
+            .ToArray();
+        return grains.GetGrain<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter), claims);
+    }
+}
+
+/// <summary>An offer with the tenant's prices (a partner's are its home provider's contract prices) and its score.</summary>
+internal sealed class PricedOffer(Offer offer, Tier tier, AllocationPart[] parts, ProviderKind kind)
+{
+    public Offer Offer { get; } = offer;
+
+    public Tier Tier { get; } = tier;
+
+    public AllocationPart[] Parts { get; } = parts;
+
+    public ProviderKind Kind { get; } = kind;
+
+    public decimal HourlyCost => Parts.Sum(p => p.Amount * p.PricePerUnitHour);
+
+    public double? Score { get; set; }
+}

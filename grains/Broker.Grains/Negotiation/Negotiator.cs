@@ -1,0 +1,91 @@
+using Broker.DataCenters;
+using Broker.Domain;
+using Broker.Grains.Directory;
+using Broker.Grains.Federation;
+using Broker.Providers;
+using Broker.Requests;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Grains.Negotiation;
+
+/// <summary>
+/// Contract net with try-confirm-cancel: ask a small set of candidates for offers (each places a hold),
+/// confirm the best, cancel the rest; next candidates if nobody could; reject with the reason that decided it.
+/// Tiers are strict: a home offer always beats a federation one, a federation offer a partner one.
+/// </summary>
+public sealed class Negotiator(
+    IGrainFactory grains,
+    CapacityDirectory directory,
+    FederationRegistry federation,
+    IOptions<NegotiationOptions> options,
+    TimeProvider time)
+{
+    private static readonly Tier[] TierOrder = [Tier.Home, Tier.Federation, Tier.Partner];
+
+    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, string homeProvider, RequestSpec spec)
+    {
+        var settings = options.Value;
+        var view = federation.Current;
+        var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);
+        var round = new NegotiationRound(requestId, homeProvider, spec, selector, grains, time, view);
+        try
+        {
+            return await NegotiateAsync(round, selector, spec, settings);
+        }
+        catch
+        {
+            await round.CompensateAsync();
+            throw;
+        }
+    }
+
+    private async Task<NegotiationOutcome> NegotiateAsync(NegotiationRound round, CandidateSelector selector, RequestSpec spec, NegotiationOptions settings)
+    {
+        var (candidates, rejection) = selector.ForBundle(directory.All);
+        if (rejection is null)
+        {
+            var allocation = await TryBundleAsync(round, candidates, settings);
+            if (allocation is not null)
+            {
+                return round.Finish(allocation, null);
+            }
+        }
+
+        if (spec.Splittable && spec.Items.Any(i => ResourceClasses.IsStorage(i.Resource)))
+        {
+            var split = await new SplitNegotiation(round, selector.ForSplit(directory.All), settings).RunAsync();
+            if (split is not null)
+            {
+                return round.Finish(split, null);
+            }
+
+            if (rejection?.Code == RejectionCode.Unsatisfiable && selector.ForSplit(directory.All).Count > 0)
+            {
+                rejection = null;
+            }
+        }
+
+        return round.Finish(null, rejection ?? round.NoCapacity());
+    }
+
+    private static async Task<Allocation?> TryBundleAsync(NegotiationRound round, IReadOnlyList<Candidate> candidates, NegotiationOptions settings)
+    {
+        var k = settings.CandidatesPerRound;
+        foreach (var tier in TierOrder)
+        {
+            var inTier = candidates.Where(c => c.Tier == tier && c.LooksFree).ToList();
+            for (var r = 0; r < settings.RoundsPerTier && r * k < inTier.Count; r++)
+            {
+                var allocation = await round.AskAndConfirmAsync(inTier.Skip(r * k).Take(k).ToList());
+                if (allocation is not null)
+                {
+                    return allocation;
+                }
+            }
+        }
+
+        // The directory may lag: one last round over the best candidates it thought were full.
+        var unasked = candidates.Where(c => !round.WasAsked(c.Id)).Take(k).ToList();
+        return unasked.Count > 0 ? await round.AskAndConfirmAsync(unasked) : null;
+    }
+}

@@ -1,0 +1,283 @@
+using Broker.DataCenters;
+using Broker.Domain;
+using Broker.Grains.Ledger;
+using Broker.Grains.Negotiation;
+using Broker.Ledger;
+using Broker.Providers;
+using Broker.Requests;
+using Broker.Tenants;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Grains.Requests;
+
+/// <summary>
+/// Owns one request from submission to its end. Every transition is persisted before anything acts on
+/// it; side effects after an end (capacity back, charges) are idempotent and redone on activation until
+/// recorded as settled. Lease ends are decided from the injected <see cref="TimeProvider"/>; the reminder only wakes the grain.
+/// </summary>
+public sealed partial class RequestGrain(
+    [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
+    Negotiator negotiator,
+    TimeProvider time,
+    ILogger<RequestGrain> logger) : Grain, IRequestGrain, IRemindable
+{
+    private const string LeaseReminder = "lease";
+
+    // Reminders cannot be due further out than the runtime's timers allow; a long lease is re-armed daily.
+    private static readonly TimeSpan LongestReminderWait = TimeSpan.FromDays(1);
+
+    private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _negotiating;
+
+    private RequestRecord Record => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Record.State == RequestState.Negotiating)
+        {
+            // A silo died mid-negotiation: its holds expire by themselves, the negotiation starts again.
+            this.AsReference<IRequestGrain>().NegotiateAsync().Ignore();
+        }
+        else if (Record.IsDecided)
+        {
+            _decided.TrySetResult();
+            if (Record.State is RequestState.Released or RequestState.Expired && !Record.Settled)
+            {
+                await SettleAsync();
+            }
+        }
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(SubmitCommand command)
+    {
+        if (Record.State != RequestState.None)
+        {
+            var same = Record.Tenant == command.Tenant && Record.Fingerprint == command.Spec.CanonicalForm();
+            return same
+                ? new SubmitOutcome(SubmitKind.Existing, await CurrentAsync())
+                : new SubmitOutcome(SubmitKind.Conflict, null);
+        }
+
+        Record.State = RequestState.Negotiating;
+        Record.Tenant = command.Tenant;
+        Record.HomeProvider = command.HomeProvider;
+        Record.Spec = command.Spec;
+        Record.Fingerprint = command.Spec.CanonicalForm();
+        Record.CreatedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await TrackAsync();
+
+        // One-way to itself: the negotiation runs as the grain's next turn, after this answer is sent.
+        this.AsReference<IRequestGrain>().NegotiateAsync().Ignore();
+        return new SubmitOutcome(SubmitKind.Accepted, Record.ToSnapshot(Id));
+    }
+
+    public async Task NegotiateAsync()
+    {
+        if (Record.State != RequestState.Negotiating || _negotiating)
+        {
+            return;
+        }
+
+        _negotiating = true;
+        try
+        {
+            var outcome = await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!);
+            await DecideAsync(outcome);
+        }
+        catch (Exception error)
+        {
+            LogNegotiationFailed(Id, error);
+            await GiveUpAsync(error);
+        }
+        finally
+        {
+            _negotiating = false;
+        }
+    }
+
+    public async Task<RequestSnapshot?> WaitForDecisionAsync(TimeSpan budget)
+    {
+        if (Record.State == RequestState.None)
+        {
+            return null;
+        }
+
+        try
+        {
+            await _decided.Task.WaitAsync(budget);
+        }
+        catch (TimeoutException)
+        {
+            // Still negotiating: the caller answers 202 and the client polls.
+        }
+
+        return Record.ToSnapshot(Id);
+    }
+
+    public Task<RequestSnapshot?> GetAsync() => CurrentAsync();
+
+    public async Task<RequestSnapshot?> ReleaseAsync()
+    {
+        await ExpireIfDueAsync();
+        if (Record.State == RequestState.Allocated)
+        {
+            await EndAsync(RequestState.Released, time.GetUtcNow());
+        }
+
+        return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
+    }
+
+    public async Task<RenewOutcome> RenewAsync(TimeSpan lease)
+    {
+        await ExpireIfDueAsync();
+        if (Record.State == RequestState.None)
+        {
+            return new RenewOutcome(RenewKind.NotFound, null);
+        }
+
+        if (Record.State != RequestState.Allocated)
+        {
+            return new RenewOutcome(RenewKind.NotAllocated, Record.ToSnapshot(Id));
+        }
+
+        var leaseExpiresAt = time.GetUtcNow() + lease;
+        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.GetGrain<IDataCenterGrain>(dc).RenewAsync(Id, leaseExpiresAt)));
+        if (renewed.Contains(false))
+        {
+            // A data center no longer holds it: the lease ended there first. Settle it as expired.
+            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value);
+            return new RenewOutcome(RenewKind.NotAllocated, Record.ToSnapshot(Id));
+        }
+
+        Record.LeaseExpiresAt = leaseExpiresAt;
+        await state.WriteStateAsync();
+        await ArmLeaseReminderAsync();
+        return new RenewOutcome(RenewKind.Renewed, Record.ToSnapshot(Id));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await ExpireIfDueAsync();
+        if (Record.State == RequestState.Allocated)
+        {
+            await ArmLeaseReminderAsync();
+        }
+        else
+        {
+            await DisarmLeaseReminderAsync();
+        }
+    }
+
+    private async Task<RequestSnapshot?> CurrentAsync()
+    {
+        await ExpireIfDueAsync();
+        return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
+    }
+
+    private async Task DecideAsync(NegotiationOutcome outcome)
+    {
+        Record.Trace = outcome.Trace;
+        Record.DecidedAt = time.GetUtcNow();
+        if (outcome.Allocation is { } allocation)
+        {
+            Record.State = RequestState.Allocated;
+            Record.Allocation = allocation;
+            Record.LeaseExpiresAt = outcome.LeaseExpiresAt;
+        }
+        else
+        {
+            Record.State = RequestState.Rejected;
+            Record.Reason = outcome.Rejection;
+        }
+
+        await state.WriteStateAsync();
+        if (Record.State == RequestState.Allocated)
+        {
+            await ArmLeaseReminderAsync();
+        }
+
+        _decided.TrySetResult();
+        await TrackAsync();
+    }
+
+    /// <summary>
+    /// A fault (not an expected outcome) broke the negotiation; the negotiator already released whatever it
+    /// had confirmed, so the request ends rejected with nothing allocated.
+    /// </summary>
+    private async Task GiveUpAsync(Exception error)
+    {
+        Record.State = RequestState.Rejected;
+        Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
+        Record.DecidedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        _decided.TrySetResult();
+        await TrackAsync();
+    }
+
+    private async Task ExpireIfDueAsync()
+    {
+        if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
+        {
+            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value);
+        }
+    }
+
+    private async Task EndAsync(RequestState end, DateTimeOffset endedAt)
+    {
+        Record.State = end;
+        Record.EndedAt = endedAt;
+        Record.Settled = false;
+        await state.WriteStateAsync();
+        await SettleAsync();
+        await DisarmLeaseReminderAsync();
+        await TrackAsync();
+    }
+
+    /// <summary>Gives the capacity back and posts the charges; every step is idempotent.</summary>
+    private async Task SettleAsync()
+    {
+        var allocation = Record.Allocation!;
+        await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.GetGrain<IDataCenterGrain>(dc).ReleaseAsync(Id)));
+        if (allocation.Parts.Any(p => p.Tier == Tier.Partner))
+        {
+            await GrainFactory.GetGrain<IProviderGrain>(Record.HomeProvider).ReleaseContractAsync(Id);
+        }
+
+        var entries = UsageCharges.For(Id, Record.Tenant, Record.HomeProvider, allocation, Record.DecidedAt!.Value, Record.EndedAt!.Value);
+        await Task.WhenAll(UsageCharges.ByLedger(entries).Select(l => GrainFactory.GetGrain<ILedgerGrain>(l.LedgerKey).PostAsync(l.Entries)));
+        Record.Settled = true;
+        await state.WriteStateAsync();
+        LogEnded(Id, Record.State, entries.Count);
+    }
+
+    private IEnumerable<string> DataCentersOfAllocation() =>
+        Record.Allocation?.Parts.Select(p => p.DataCenter).Distinct(StringComparer.Ordinal) ?? [];
+
+    private Task TrackAsync() =>
+        GrainFactory.GetGrain<ITenantGrain>(Record.Tenant).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
+
+    private async Task ArmLeaseReminderAsync()
+    {
+        var remaining = Record.LeaseExpiresAt!.Value - time.GetUtcNow();
+        var due = remaining < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : remaining > LongestReminderWait ? LongestReminderWait : remaining;
+        await this.RegisterOrUpdateReminder(LeaseReminder, due, LongestReminderWait);
+    }
+
+    private async Task DisarmLeaseReminderAsync()
+    {
+        var reminder = await this.GetReminder(LeaseReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
+    private partial void LogNegotiationFailed(string requestId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} ended as {State}; {Entries} ledger entries posted")]
+    private partial void LogEnded(string requestId, RequestState state, int entries);
+}

@@ -1,0 +1,42 @@
+using Broker.Domain;
+using Broker.Requests;
+
+namespace Broker.Grains.Requests;
+
+/// <summary>A request as it is persisted: the spec it was created with and everything decided since.</summary>
+[GenerateSerializer, Alias("broker.request-record")]
+public sealed class RequestRecord
+{
+    [Id(0)] public RequestState State { get; set; }
+    [Id(1)] public string Tenant { get; set; } = "";
+    [Id(2)] public string HomeProvider { get; set; } = "";
+    [Id(3)] public RequestSpec? Spec { get; set; }
+    /// <summary>The spec's canonical form: a retry must match it exactly.</summary>
+    [Id(4)] public string Fingerprint { get; set; } = "";
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(6)] public DateTimeOffset? DecidedAt { get; set; }
+    [Id(7)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(8)] public DateTimeOffset? LeaseExpiresAt { get; set; }
+    [Id(9)] public Allocation? Allocation { get; set; }
+    [Id(10)] public Rejection? Reason { get; set; }
+    [Id(11)] public TraceEntry[] Trace { get; set; } = [];
+    /// <summary>Whether the capacity went back and the charges were posted after the request ended; redone on activation if not.</summary>
+    [Id(12)] public bool Settled { get; set; }
+
+    public bool IsDecided => State is not (RequestState.None or RequestState.Negotiating);
+
+    public RequestSnapshot ToSnapshot(string id) => new()
+    {
+        Id = id,
+        Tenant = Tenant,
+        State = State,
+        Reason = Reason,
+        Allocation = Allocation,
+        LeaseExpiresAt = LeaseExpiresAt,
+        CreatedAt = CreatedAt,
+        DecidedAt = DecidedAt,
+        EndedAt = EndedAt,
+        Trace = Trace,
+        Spec = Spec!,
+    };
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Security.Claims;
+using Broker.Grains.Federation;
+using Broker.Ledger;
+using Broker.Silo.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Broker.Silo.Api;
+
+/// <summary>Statements for providers and bills for tenants, per billing period (a calendar month, UTC).</summary>
+public static class BillingApi
+{
+    public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
+    {
+        var billing = app.MapGroup("/v1/billing").WithTags("Billing").RequireAuthorization();
+        billing.MapGet("/providers/{id}", GetProviderStatementAsync).WithName("GetProviderStatement").WithSummary("What a provider charged and was charged, per counterparty");
+        billing.MapGet("/tenants/{id}", GetTenantBillAsync).WithName("GetTenantBill").WithSummary("A tenant's bill, per request");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ProviderStatement>, ProblemHttpResult>> GetProviderStatementAsync(
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, TimeProvider time)
+    {
+        if (!TryPeriod(period, time, out var month))
+        {
+            return Problems.Invalid("period", "must be a month written yyyy-MM, such as 2026-11");
+        }
+
+        if (!federation.Current.Providers.ContainsKey(id))
+        {
+            return Problems.NotFound($"there is no provider '{id}'");
+        }
+
+        if (!user.Caller().MayRead(id))
+        {
+            return Problems.Forbidden($"only the admins of '{id}' and the federation admin may read its statement");
+        }
+
+        var self = Party.Provider(id);
+        var entries = await grains.GetGrain<ILedgerGrain>(LedgerKeys.For(self, month)).GetEntriesAsync();
+        var lines = entries
+            .GroupBy(e => e.Payee == self ? e.Payer : e.Payee)
+            .Select(g =>
+            {
+                var charged = g.Where(e => e.Payee == self).Sum(e => e.Cost);
+                var chargedBy = g.Where(e => e.Payer == self).Sum(e => e.Cost);
+                return new CounterpartyLine(PartyResource.From(g.Key), charged, chargedBy, charged - chargedBy);
+            })
+            .OrderBy(l => l.Counterparty.Kind)
+            .ThenBy(l => l.Counterparty.Id, StringComparer.Ordinal)
+            .ToArray();
+        var total = lines.Sum(l => l.Charged);
+        var totalBy = lines.Sum(l => l.ChargedBy);
+        return TypedResults.Ok(new ProviderStatement(id, month, lines, total, totalBy, total - totalBy));
+    }
+
+    public static async Task<Results<Ok<TenantBill>, ProblemHttpResult>> GetTenantBillAsync(
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, TimeProvider time)
+    {
+        if (!TryPeriod(period, time, out var month))
+        {
+            return Problems.Invalid("period", "must be a month written yyyy-MM, such as 2026-11");
+        }
+
+        if (!federation.Current.Tenants.TryGetValue(id, out var tenant))
+        {
+            return Problems.NotFound($"there is no tenant '{id}'");
+        }
+
+        var caller = user.Caller();
+        var allowed = caller.Kind switch
+        {
+            PrincipalKind.Tenant => caller.TenantId == id,
+            PrincipalKind.ProviderAdmin => caller.ProviderId == tenant.HomeProvider,
+            _ => true,
+        };
+        if (!allowed)
+        {
+            return Problems.Forbidden($"only '{id}', the admins of its home provider and the federation admin may read its bill");
+        }
+
+        var self = Party.Tenant(id);
+        var entries = await grains.GetGrain<ILedgerGrain>(LedgerKeys.For(self, month)).GetEntriesAsync();
+        var requests = entries
+            .Where(e => e.Payer == self)
+            .GroupBy(e => e.RequestId, StringComparer.Ordinal)
+            .Select(g => new BillRequestLine(
+                g.Key,
+                g.Select(e => new BillEntry(e.DataCenter, federation.Current.DataCenterOwners.GetValueOrDefault(e.DataCenter, ""), e.Resource, e.Amount, e.From, e.To, e.PricePerUnitHour, e.Cost)).ToArray(),
+                g.Sum(e => e.Cost)))
+            .OrderBy(r => r.RequestId, StringComparer.Ordinal)
+            .ToArray();
+        return TypedResults.Ok(new TenantBill(id, month, requests, requests.Sum(r => r.Cost)));
+    }
+
+    private static bool TryPeriod(string? period, TimeProvider time, out string month)
+    {
+        month = period ?? LedgerKeys.PeriodOf(time.GetUtcNow());
+        return DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+            && parsed.Year is >= 2000 and <= 2999;
+    }
+}

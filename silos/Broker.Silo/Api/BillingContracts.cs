@@ -1,0 +1,21 @@
+using Broker.Ledger;
+
+namespace Broker.Silo.Api;
+
+/// <summary>A provider's statement for one period: per counterparty what it charged and was charged, and the net.</summary>
+public sealed record ProviderStatement(string Provider, string Period, CounterpartyLine[] Counterparties, decimal Charged, decimal ChargedBy, decimal Net);
+
+/// <summary><see cref="Charged"/>: what the provider charged the counterparty; <see cref="ChargedBy"/>: what the counterparty charged the provider.</summary>
+public sealed record CounterpartyLine(PartyResource Counterparty, decimal Charged, decimal ChargedBy, decimal Net);
+
+public sealed record PartyResource(PartyKind Kind, string Id)
+{
+    public static PartyResource From(Party party) => new(party.Kind, party.Id);
+}
+
+/// <summary>A tenant's bill for one period, per request.</summary>
+public sealed record TenantBill(string Tenant, string Period, BillRequestLine[] Requests, decimal Total);
+
+public sealed record BillRequestLine(string RequestId, BillEntry[] Entries, decimal Cost);
+
+public sealed record BillEntry(string DataCenter, string ServedBy, string Resource, long Amount, DateTimeOffset From, DateTimeOffset To, decimal PricePerUnitHour, decimal Cost);

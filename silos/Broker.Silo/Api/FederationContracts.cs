@@ -1,0 +1,64 @@
+using Broker.DataCenters;
+using Broker.Domain;
+
+namespace Broker.Silo.Api;
+
+public sealed record CatalogResource(CatalogEntry[] Resources);
+
+public sealed record CatalogEntry(string Resource, CatalogOffer[] Offers);
+
+public sealed record CatalogOffer(
+    string Provider,
+    ProviderKind ProviderKind,
+    string DataCenter,
+    string Location,
+    ProtectionLevel ProtectionLevel,
+    decimal PricePerUnitHour,
+    long Free,
+    long MinUnit,
+    long MaxUnit,
+    long Step,
+    double RenewableShare);
+
+public sealed record CapacityResource(ProviderCapacity[] Providers);
+
+public sealed record ProviderCapacity(string Provider, ProviderKind Kind, DataCenterResource[] DataCenters);
+
+/// <summary>A data center with its pools' capacity now.</summary>
+public sealed record DataCenterResource(
+    string Id,
+    string Provider,
+    string Location,
+    ProtectionLevel ProtectionLevel,
+    double RenewableShare,
+    double? Pue,
+    PoolResource[] Pools)
+{
+    public static DataCenterResource From(DataCenterSummary dc) => new(
+        dc.Id, dc.Provider, dc.Location, dc.ProtectionLevel, dc.RenewableShare, dc.Pue, dc.Pools.Select(PoolResource.From).ToArray());
+}
+
+public sealed record PoolResource(
+    string Resource,
+    long Total,
+    long Capacity,
+    long Headroom,
+    long Allocated,
+    long Held,
+    long Free,
+    double Utilisation,
+    decimal PricePerUnitHour)
+{
+    public static PoolResource From(PoolSummary p) => new(
+        p.Resource, p.Total, p.Capacity, p.Headroom, p.Allocated, p.Held, p.FreeFor(Priority.Normal), Math.Round(p.Utilisation, 4), p.PricePerUnitHour);
+}
+
+/// <summary>The body of <c>PUT /v1/datacenters/{dc}/pools/{resource}</c>.</summary>
+public sealed record PoolChangeBody
+{
+    public long? Total { get; init; }
+    public long? Headroom { get; init; }
+    public decimal? PricePerUnitHour { get; init; }
+}
+
+public sealed record FederationUpsertResource(long Version);

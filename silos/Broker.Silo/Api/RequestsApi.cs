@@ -1,0 +1,188 @@
+using System.Security.Claims;
+using Broker.Domain;
+using Broker.Grains.Directory;
+using Broker.Grains.Federation;
+using Broker.Requests;
+using Broker.Silo.Auth;
+using Broker.Silo.Hosting;
+using Broker.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Silo.Api;
+
+/// <summary>A tenant's requests: create, read, list, release, renew. A tenant sees only its own (404 otherwise).</summary>
+public static class RequestsApi
+{
+    public static IEndpointRouteBuilder MapRequestsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/requests").WithTags("Requests").RequireAuthorization(Callers.TenantPolicy);
+        api.MapPost("/", CreateAsync).WithName("CreateRequest").WithSummary("Ask for capacity")
+            .Accepts<CreateRequestBody>("application/json")
+            .Produces<RequestResource>(StatusCodes.Status201Created)
+            .Produces<RequestResource>(StatusCodes.Status202Accepted);
+        api.MapGet("/", ListAsync).WithName("ListRequests").WithSummary("The tenant's own requests, newest first");
+        api.MapGet("/{id}", GetAsync).WithName("GetRequest").WithSummary("One request");
+        api.MapDelete("/{id}", ReleaseAsync).WithName("ReleaseRequest").WithSummary("Release the allocation");
+        api.MapPost("/{id}/renew", RenewAsync).WithName("RenewRequest").WithSummary("Extend the lease from now")
+            .Accepts<RenewBody>("application/json");
+        return app;
+    }
+
+    public static async Task<Results<Created<RequestResource>, Accepted<RequestResource>, Ok<RequestResource>, ProblemHttpResult>> CreateAsync(
+        HttpRequest http,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        FederationRegistry federation,
+        CapacityDirectory directory,
+        IOptions<BrokerOptions> options,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        var caller = user.Caller();
+        if (idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey))
+        {
+            return Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<CreateRequestBody>(http, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (spec, errors) = RequestValidation.ToSpec(body!, resource => IsKnownResource(resource, federation, directory));
+        if (spec is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var id = idempotencyKey is null ? RequestIds.New() : RequestIds.FromIdempotencyKey(caller.TenantId!, idempotencyKey);
+        var grain = grains.GetGrain<IRequestGrain>(id);
+        var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec));
+        var location = $"/v1/requests/{id}";
+        switch (outcome.Kind)
+        {
+            case SubmitKind.Conflict:
+                return Problems.Conflict("idempotency-key-reused", "this Idempotency-Key was used before with a different request body");
+            case SubmitKind.Existing:
+                return TypedResults.Ok(RequestResource.From(outcome.Request!));
+        }
+
+        var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
+        var budget = respondAsync ? TimeSpan.Zero : options.Value.DecisionWaitBudget;
+        var snapshot = budget > TimeSpan.Zero ? await grain.WaitForDecisionAsync(budget) ?? outcome.Request! : outcome.Request!;
+        var resource = RequestResource.From(snapshot);
+        return snapshot.State == RequestState.Negotiating
+            ? TypedResults.Accepted(location, resource)
+            : TypedResults.Created(location, resource);
+    }
+
+    public static async Task<Results<Ok<RequestListResource>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        string? state,
+        string? limit,
+        string? after)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RequestState? filter = null;
+        if (state is not null)
+        {
+            if (ApiEnums.TryParseState(state, out var parsed))
+            {
+                filter = parsed;
+            }
+            else
+            {
+                errors["state"] = ["must be one of negotiating, allocated, released, expired, rejected"];
+            }
+        }
+
+        var pageSize = 100;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
+        {
+            errors["limit"] = ["must be a whole number from 1 to 1000"];
+        }
+
+        if (after is not null && !RequestCursor.TryParse(after, out _))
+        {
+            errors["after"] = ["must be the 'next' cursor of a previous page"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var page = await grains.GetGrain<ITenantGrain>(user.Caller().TenantId!).ListAsync(filter, pageSize, after);
+        var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IRequestGrain>(id).GetAsync()));
+        var items = snapshots.OfType<RequestSnapshot>().Select(RequestResource.From).ToArray();
+        return TypedResults.Ok(new RequestListResource(items, page.Next));
+    }
+
+    public static async Task<Results<Ok<RequestResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var snapshot = await OwnAsync(id, user, grains);
+        return snapshot is null ? NotFound(id) : TypedResults.Ok(RequestResource.From(snapshot));
+    }
+
+    public static async Task<Results<Ok<RequestResource>, ProblemHttpResult>> ReleaseAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (await OwnAsync(id, user, grains) is null)
+        {
+            return NotFound(id);
+        }
+
+        var released = await grains.GetGrain<IRequestGrain>(id).ReleaseAsync();
+        return TypedResults.Ok(RequestResource.From(released!));
+    }
+
+    public static async Task<Results<Ok<RequestResource>, ProblemHttpResult>> RenewAsync(
+        string id, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<RenewBody>(http, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var lease = RequestValidation.ValidateLease(body!.Lease, "lease", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (await OwnAsync(id, user, grains) is null)
+        {
+            return NotFound(id);
+        }
+
+        var outcome = await grains.GetGrain<IRequestGrain>(id).RenewAsync(lease);
+        return outcome.Kind switch
+        {
+            RenewKind.Renewed => TypedResults.Ok(RequestResource.From(outcome.Request!)),
+            RenewKind.NotAllocated => Problems.Conflict("not-renewable", $"the request is {ApiEnums.Kebab(outcome.Request!.State)}; only an allocated request can be renewed"),
+            _ => NotFound(id),
+        };
+    }
+
+    /// <summary>The request if it exists and belongs to the caller; another tenant's request looks like none at all.</summary>
+    private static async Task<RequestSnapshot?> OwnAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        var snapshot = await grains.GetGrain<IRequestGrain>(id).GetAsync();
+        return snapshot is not null && snapshot.Tenant == user.Caller().TenantId ? snapshot : null;
+    }
+
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"there is no request '{id}'");
+
+    private static bool IsKnownResource(string resource, FederationRegistry federation, CapacityDirectory directory) =>
+        federation.Current.ResourceClasses.Contains(resource) || directory.All.Any(dc => dc.Pool(resource) is not null);
+}

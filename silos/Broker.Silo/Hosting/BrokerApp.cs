@@ -1,0 +1,62 @@
+using Broker.Grains;
+using Broker.Silo.Api;
+using Broker.Silo.Auth;
+using Broker.Silo.Json;
+using Orleans.Dashboard;
+using Scalar.AspNetCore;
+
+namespace Broker.Silo.Hosting;
+
+/// <summary>
+/// Composes the silo: Orleans with the broker's grains, the v1 HTTP API, its reference pages and the
+/// dashboard. <c>Program</c> and the tests build the same application; tests only swap settings and the clock.
+/// </summary>
+public static class BrokerApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var broker = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
+            silo.AddMemoryGrainStorage(StorageNames.Broker);
+            silo.UseInMemoryReminderService();
+            silo.AddDashboard();
+        });
+        builder.Services.AddBrokerGrains();
+
+        // Registered after Orleans, so they start once the silo has joined the cluster.
+        builder.Services.AddHostedService<FederationLoader>();
+        builder.Services.AddHostedService<StartupBanner>();
+
+        builder.Services.ConfigureHttpJsonOptions(json => BrokerJson.Configure(json.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddBrokerAuth();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseBrokerErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapRequestsApi();
+        app.MapFederationApi();
+        app.MapBillingApi();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Callers.FederationAdminPolicy);
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Broker.Silo.Hosting;
+
+/// <summary>The silo's own settings, bound from the <c>Broker</c> section (<c>--Broker:FederationFile=…</c>, <c>Broker__FederationFile</c>).</summary>
+public sealed class BrokerOptions
+{
+    public const string Section = "Broker";
+
+    /// <summary>The federation file to load and upsert at start. Relative paths are taken from the working directory.</summary>
+    public string FederationFile { get; set; } = "";
+
+    /// <summary><c>memory</c> (the embedded default: nothing is durable).</summary>
+    [RegularExpression("^memory$", ErrorMessage = "Broker:Storage must be 'memory' in this version.")]
+    public string Storage { get; set; } = "memory";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long <c>POST /v1/requests</c> waits for a decision before it answers 202 and lets the client poll.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DecisionWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether to print demo tokens at start (the demo federation only).</summary>
+    public bool ShowDemoTokens { get; set; } = true;
+
+    /// <summary>The demo federation shipped beside the silo: used when no file is configured.</summary>
+    public static string DemoFederationFile => Path.Combine(AppContext.BaseDirectory, "demo-federation.json");
+
+    public string ResolvedFederationFile => string.IsNullOrWhiteSpace(FederationFile) ? DemoFederationFile : Path.GetFullPath(FederationFile);
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Broker.Federation;
+using Broker.Grains.Federation;
+using Broker.Silo.Json;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Silo.Hosting;
+
+/// <summary>
+/// Loads the federation file when the silo has joined the cluster and upserts it. Idempotent: every silo
+/// loads the same file, and allocations are kept whatever the file says. A bad file stops the start.
+/// </summary>
+public sealed partial class FederationLoader(
+    FederationUpserter upserter,
+    IOptions<BrokerOptions> options,
+    ILogger<FederationLoader> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.ResolvedFederationFile;
+        var document = await ReadAsync(path, cancellationToken);
+        var (version, errors) = await upserter.UpsertAsync(document);
+        if (errors.Count > 0)
+        {
+            var problems = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+            throw new InvalidOperationException($"The federation file {path} is invalid: {problems}");
+        }
+
+        LogLoaded(path, document.Providers.Length, document.Providers.Sum(p => p.DataCenters.Length), document.Tenants.Length, version);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public static async Task<FederationDocument> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The federation file {path} does not exist (set Broker:FederationFile).", path);
+        }
+
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<FederationDocument>(stream, BrokerJson.Options, cancellationToken)
+                ?? throw new InvalidOperationException($"The federation file {path} is empty.");
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidOperationException($"The federation file {path} is not valid at {error.Path}: {error.Message}", error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded federation file {Path}: {Providers} providers, {DataCenters} data centers, {Tenants} tenants (federation version {Version})")]
+    private partial void LogLoaded(string path, int providers, int dataCenters, int tenants, long version);
+}

@@ -1,0 +1,4 @@
+using Broker.Silo.Hosting;
+
+var app = BrokerApp.Create(args);
+await app.RunAsync();
