@@ -13,7 +13,7 @@ public static class BrokerGrainsServiceCollectionExtensions
     {
         services.AddOptions<NegotiationOptions>().BindConfiguration(NegotiationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(BrokerTime.Key, TimeProvider.System);
         services.AddSingleton<FederationRegistry>();
         services.AddSingleton<CapacityDirectory>();
         services.AddSingleton<Negotiator>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Directory;
 using Broker.Federation;
@@ -13,7 +14,7 @@ namespace Broker.Grains.DataCenters;
 /// </summary>
 public sealed partial class DataCenterGrain(
     [PersistentState("datacenter", StorageNames.Broker)] IPersistentState<DataCenterGrainState> state,
-    TimeProvider time,
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     IOptions<NegotiationOptions> negotiation,
     IOptions<DirectoryOptions> directory,
     ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain

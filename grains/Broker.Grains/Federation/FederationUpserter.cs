@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Broker.Federation;
 using Broker.Grains.Directory;
 
@@ -13,7 +14,7 @@ public sealed class FederationUpserter(
     FederationRegistry federation,
     CapacityDirectory directory,
     ClusterViewRefresher refresher,
-    TimeProvider time)
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
 {
     private static readonly TimeSpan SeenDeadline = TimeSpan.FromSeconds(30);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Directory;
@@ -18,7 +19,7 @@ public sealed class Negotiator(
     CapacityDirectory directory,
     FederationRegistry federation,
     IOptions<NegotiationOptions> options,
-    TimeProvider time)
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
 {
     private static readonly Tier[] TierOrder = [Tier.Home, Tier.Federation, Tier.Partner];
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Ledger;
@@ -18,7 +19,7 @@ namespace Broker.Grains.Requests;
 public sealed partial class RequestGrain(
     [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
     Negotiator negotiator,
-    TimeProvider time,
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     ILogger<RequestGrain> logger) : Grain, IRequestGrain, IRemindable
 {
     private const string LeaseReminder = "lease";

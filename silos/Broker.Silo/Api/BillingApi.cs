@@ -1,3 +1,5 @@
+using Broker.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Security.Claims;
 using Broker.Grains.Federation;
@@ -19,7 +21,7 @@ public static class BillingApi
     }
 
     public static async Task<Results<Ok<ProviderStatement>, ProblemHttpResult>> GetProviderStatementAsync(
-        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, TimeProvider time)
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
     {
         if (!TryPeriod(period, time, out var month))
         {
@@ -55,7 +57,7 @@ public static class BillingApi
     }
 
     public static async Task<Results<Ok<TenantBill>, ProblemHttpResult>> GetTenantBillAsync(
-        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, TimeProvider time)
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
     {
         if (!TryPeriod(period, time, out var month))
         {
