@@ -19,6 +19,10 @@ public sealed class NegotiationOptions
     [Range(1, 10)]
     public int RoundsPerTier { get; set; } = 2;
 
+    /// <summary>How many more passes a request makes when capacity was only held by other requests' offers.</summary>
+    [Range(0, 20)]
+    public int HeldCapacityRetries { get; set; } = 5;
+
     /// <summary>The weights of the score that ranks offers within a tier.</summary>
     [Required]
     public ScoreWeights Weights { get; set; } = new();

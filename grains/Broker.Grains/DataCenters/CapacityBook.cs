@@ -66,7 +66,7 @@ internal sealed class CapacityBook
         {
             if (!_pools.TryGetValue(item.Resource, out var pool))
             {
-                return (null, "resource-not-offered");
+                return (null, DeclineReasons.ResourceNotOffered);
             }
 
             var free = Free(pool, request.Priority);
@@ -74,12 +74,14 @@ internal sealed class CapacityBook
             var amount = partial ? LargestAcceptable(pool, Math.Min(item.Amount, free)) : item.Amount;
             if (!partial && !Accepts(pool, amount))
             {
-                return (null, "unit-mismatch");
+                return (null, DeclineReasons.UnitMismatch);
             }
 
             if (amount <= 0 || amount > free)
             {
-                return (null, "insufficient-capacity");
+                // Say whether other requests' holds are in the way: they end within a round, so a retry may succeed.
+                var freeWithoutHolds = free + _held.GetValueOrDefault(item.Resource);
+                return (null, item.Amount <= freeWithoutHolds ? DeclineReasons.CapacityHeld : DeclineReasons.InsufficientCapacity);
             }
 
             granted.Add(item with { Amount = amount });

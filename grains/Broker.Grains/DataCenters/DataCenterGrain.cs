@@ -4,6 +4,7 @@ using Broker.Directory;
 using Broker.Federation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Broker.Grains.DataCenters;
 
@@ -11,7 +12,10 @@ namespace Broker.Grains.DataCenters;
 /// The single owner of one data center's capacity. Allocations are written to storage before a confirm
 /// answers; holds live in memory only, so a crash drops them and their capacity simply comes back.
 /// Whether a hold or lease has ended is decided from the injected <see cref="TimeProvider"/>; timers only wake the grain.
+/// Reentrant so that confirms arriving together share one state write (group commit); every change to the
+/// capacity book happens between awaits, so interleaving never splits a decision.
 /// </summary>
+[Reentrant]
 public sealed partial class DataCenterGrain(
     [PersistentState("datacenter", StorageNames.Broker)] IPersistentState<DataCenterGrainState> state,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
@@ -20,6 +24,7 @@ public sealed partial class DataCenterGrain(
     ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain
 {
     private CapacityBook _book = null!;
+    private GroupCommit _commit = null!;
     private IGrainTimer _holdExpiryWakeUp = null!;
     private long _summaryVersion;
     private bool _publishing;
@@ -28,6 +33,7 @@ public sealed partial class DataCenterGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _book = new CapacityBook(state.State.Registration?.Definition.Pools ?? [], state.State.Allocations);
+        _commit = new GroupCommit(WriteOrStepDownAsync);
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
         _summaryVersion = DateTime.UtcNow.Ticks;
 
@@ -51,7 +57,7 @@ public sealed partial class DataCenterGrain(
         }
 
         state.State.Registration = registration;
-        await state.WriteStateAsync();
+        await _commit.CommitAsync();
         RequestPublish();
     }
 
@@ -60,7 +66,7 @@ public sealed partial class DataCenterGrain(
         var registration = state.State.Registration;
         if (registration is null)
         {
-            return OfferResult.Declined("not-registered");
+            return OfferResult.Declined(DeclineReasons.NotRegistered);
         }
 
         var now = time.GetUtcNow();
@@ -93,18 +99,15 @@ public sealed partial class DataCenterGrain(
     public async Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt)
     {
         await PurgeAsync(time.GetUtcNow());
-        var alreadyAllocated = _book.Allocations.ContainsKey(requestId);
         if (!_book.Confirm(holdId, requestId, leaseExpiresAt))
         {
             RequestPublish();
             return false;
         }
 
-        if (!alreadyAllocated)
-        {
-            // Durable before the answer: a confirmed allocation must survive this silo's crash.
-            await state.WriteStateAsync();
-        }
+        // Durable before the answer: a confirmed allocation must survive this silo's crash. A retried
+        // confirm also waits, since the first one's write may still be in flight.
+        await _commit.CommitAsync();
 
         RequestPublish();
         return true;
@@ -124,7 +127,7 @@ public sealed partial class DataCenterGrain(
     {
         if (_book.Release(requestId))
         {
-            await state.WriteStateAsync();
+            await _commit.CommitAsync();
             RequestPublish();
         }
     }
@@ -137,7 +140,7 @@ public sealed partial class DataCenterGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
+        await _commit.CommitAsync();
         return true;
     }
 
@@ -166,7 +169,7 @@ public sealed partial class DataCenterGrain(
         _book.SetPool(pool);
         var pools = registration.Definition.Pools.Where(p => p.Resource != pool.Resource).Append(pool).ToArray();
         state.State.Registration = registration with { Definition = registration.Definition with { Pools = pools } };
-        await state.WriteStateAsync();
+        await _commit.CommitAsync();
         LogPoolChanged(registration.Definition.Id, pool.Resource, pool.Total, pool.Headroom);
         RequestPublish();
         return new PoolChangeResult(existing is null ? PoolChangeKind.Created : PoolChangeKind.Updated, _book.Summarise(pool));
@@ -188,7 +191,24 @@ public sealed partial class DataCenterGrain(
     {
         if (_book.PurgeExpired(now))
         {
+            await _commit.CommitAsync();
+        }
+    }
+
+    /// <summary>
+    /// A failed write leaves memory ahead of storage: this activation steps down so the next one starts
+    /// from what is durable (also the answer when another activation won an ETag race).
+    /// </summary>
+    private async Task WriteOrStepDownAsync()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 

@@ -1,11 +1,17 @@
+using Orleans.Concurrency;
 using Broker.Ledger;
 
 namespace Broker.Grains.Ledger;
 
 /// <summary>The charges of one party in one billing period; posting is idempotent by entry id.</summary>
+[Reentrant]
 public sealed class LedgerGrain(
     [PersistentState("ledger", StorageNames.Broker)] IPersistentState<LedgerGrainState> state) : Grain, ILedgerGrain
 {
+    private GroupCommit? _commit;
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.WriteStateAsync());
+
     public async Task PostAsync(LedgerEntry[] entries)
     {
         var added = false;
@@ -16,7 +22,7 @@ public sealed class LedgerGrain(
 
         if (added)
         {
-            await state.WriteStateAsync();
+            await Commit.CommitAsync();
         }
     }
 

@@ -34,7 +34,17 @@ internal sealed class NegotiationRound(
 
     public CandidateSelector Selector => selector;
 
+    /// <summary>Whether some data center declined only because of other requests' holds: worth another try.</summary>
+    public bool SawHeldCapacity { get; private set; }
+
     public bool WasAsked(string dataCenter) => _asked.Contains(dataCenter);
+
+    /// <summary>Starts another pass over the candidates after a pause (the trace keeps what happened before).</summary>
+    public void BeginRetry()
+    {
+        _asked.Clear();
+        SawHeldCapacity = false;
+    }
 
     /// <summary>Asks the candidates in parallel, then confirms the best offer; cancels every other hold.</summary>
     public async Task<Allocation?> AskAndConfirmAsync(IReadOnlyList<Candidate> batch)
@@ -86,11 +96,12 @@ internal sealed class NegotiationRound(
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)
         {
-            result = OfferResult.Declined("unreachable");
+            result = OfferResult.Declined(DeclineReasons.Unreachable);
         }
 
         if (result.Offer is not { } offer)
         {
+            SawHeldCapacity |= result.DeclineReason == DeclineReasons.CapacityHeld;
             _trace.Add(new TraceEntry(candidate.Id, candidate.DataCenter.Provider, TraceOutcome.Declined, result.DeclineReason, null));
             return null;
         }
@@ -113,7 +124,7 @@ internal sealed class NegotiationRound(
     {
         if (offer.Tier == Tier.Partner && !await ReserveContractAsync(offer))
         {
-            Trace(offer, TraceOutcome.Declined, "contract-volume-exhausted");
+            Trace(offer, TraceOutcome.Declined, DeclineReasons.ContractVolumeExhausted);
             await CancelAsync(offer);
             return false;
         }

@@ -69,7 +69,27 @@ public sealed class Negotiator(
         return round.Finish(null, rejection ?? round.NoCapacity());
     }
 
+    /// <summary>
+    /// Passes over the candidates; another pass (bounded, after a short jittered pause) only when some data
+    /// center declined because of other requests' holds, which end within a round — so under a burst a
+    /// request is not turned away while capacity is merely held by offers about to be cancelled.
+    /// </summary>
     private static async Task<Allocation?> TryBundleAsync(NegotiationRound round, IReadOnlyList<Candidate> candidates, NegotiationOptions settings)
+    {
+        for (var pass = 0; ; pass++)
+        {
+            var allocation = await PassAsync(round, candidates, settings);
+            if (allocation is not null || !round.SawHeldCapacity || pass >= settings.HeldCapacityRetries)
+            {
+                return allocation;
+            }
+
+            round.BeginRetry();
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10) * (pass + 1)));
+        }
+    }
+
+    private static async Task<Allocation?> PassAsync(NegotiationRound round, IReadOnlyList<Candidate> candidates, NegotiationOptions settings)
     {
         var k = settings.CandidatesPerRound;
         foreach (var tier in TierOrder)

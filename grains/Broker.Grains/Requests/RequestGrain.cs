@@ -83,20 +83,23 @@ public sealed partial class RequestGrain(
         }
 
         _negotiating = true;
+        NegotiationOutcome outcome;
         try
         {
-            var outcome = await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!);
-            await DecideAsync(outcome);
+            outcome = await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!);
         }
         catch (Exception error)
         {
             LogNegotiationFailed(Id, error);
             await GiveUpAsync(error);
+            return;
         }
         finally
         {
             _negotiating = false;
         }
+
+        await DecideAsync(outcome);
     }
 
     public async Task<RequestSnapshot?> WaitForDecisionAsync(TimeSpan budget)
@@ -200,8 +203,8 @@ public sealed partial class RequestGrain(
             await ArmLeaseReminderAsync();
         }
 
-        _decided.TrySetResult();
         await TrackAsync();
+        _decided.TrySetResult();
     }
 
     /// <summary>
@@ -257,8 +260,21 @@ public sealed partial class RequestGrain(
     private IEnumerable<string> DataCentersOfAllocation() =>
         Record.Allocation?.Parts.Select(p => p.DataCenter).Distinct(StringComparer.Ordinal) ?? [];
 
-    private Task TrackAsync() =>
-        GrainFactory.GetGrain<ITenantGrain>(Record.Tenant).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
+    /// <summary>
+    /// Keeps the tenant's index in step. The index only serves listings: a failure here is logged and
+    /// must not undo a decision; the next transition tracks the request again.
+    /// </summary>
+    private async Task TrackAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITenantGrain>(Record.Tenant).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
+        }
+        catch (Exception error) when (error is OrleansException or TimeoutException)
+        {
+            LogTrackingFailed(Id, error);
+        }
+    }
 
     private async Task ArmLeaseReminderAsync()
     {
@@ -278,6 +294,9 @@ public sealed partial class RequestGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tenant index could not record request {RequestId}")]
+    private partial void LogTrackingFailed(string requestId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} ended as {State}; {Entries} ledger entries posted")]
     private partial void LogEnded(string requestId, RequestState state, int entries);

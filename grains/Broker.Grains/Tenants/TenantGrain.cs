@@ -1,12 +1,18 @@
+using Orleans.Concurrency;
 using Broker.Domain;
 using Broker.Tenants;
 
 namespace Broker.Grains.Tenants;
 
 /// <summary>A tenant's index of its requests, newest first.</summary>
+[Reentrant]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Broker)] IPersistentState<TenantGrainState> state) : Grain, ITenantGrain
 {
+    private GroupCommit? _commit;
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.WriteStateAsync());
+
     public async Task TrackAsync(TrackedRequest request)
     {
         if (state.State.Requests.TryGetValue(request.Id, out var known) && known == request)
@@ -15,7 +21,7 @@ public sealed class TenantGrain(
         }
 
         state.State.Requests[request.Id] = request;
-        await state.WriteStateAsync();
+        await Commit.CommitAsync();
     }
 
     public Task<RequestPage> ListAsync(RequestState? filter, int limit, string? after)

@@ -2,7 +2,10 @@ using Broker.Grains;
 using Broker.Silo.Api;
 using Broker.Silo.Auth;
 using Broker.Silo.Json;
+using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Scalar.AspNetCore;
 
 namespace Broker.Silo.Hosting;
@@ -29,6 +32,8 @@ public static class BrokerApp
         {
             silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
             silo.AddMemoryGrainStorage(StorageNames.Broker);
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Broker)
+                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
             silo.UseInMemoryReminderService();
             silo.AddDashboard();
         });

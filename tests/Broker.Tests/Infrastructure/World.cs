@@ -7,20 +7,25 @@ namespace Broker.Tests.Infrastructure;
 /// <summary>A registered test world: clients for its tenants and admins, and its ids.</summary>
 public sealed class World(BrokerFixture broker, WorldBuilder builder)
 {
+    // One client per principal, as a real client would keep: a fresh connection per call would measure the sockets, not the broker.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient> _clients = new();
+
     public BrokerFixture Broker => broker;
 
     public string Id(string name) => builder.Id(name);
 
     public string Resource(string resourceClass) => builder.Resource(resourceClass);
 
-    public HttpClient Tenant(string name) => broker.Client(builder.TokenOf(name));
+    /// <summary>The shared client of a tenant; do not dispose it.</summary>
+    public HttpClient Tenant(string name) => _clients.GetOrAdd(builder.TokenOf(name), token => broker.Client(token));
 
-    public HttpClient Admin(string providerName) => broker.Client(builder.AdminTokenOf(providerName));
+    /// <summary>The shared client of a provider's admin; do not dispose it.</summary>
+    public HttpClient Admin(string providerName) => _clients.GetOrAdd(builder.AdminTokenOf(providerName), token => broker.Client(token));
 
     /// <summary>POSTs a request as <paramref name="tenant"/>; polls it to a decision if the broker answered 202.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> RequestAsync(string tenant, object body, string? idempotencyKey = null)
     {
-        using var client = Tenant(tenant);
+        var client = Tenant(tenant);
         using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/requests") { Content = Json.Content(body) };
         if (idempotencyKey is not null)
         {
@@ -43,7 +48,7 @@ public sealed class World(BrokerFixture broker, WorldBuilder builder)
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string tenant, string requestId)
     {
-        using var client = Tenant(tenant);
+        var client = Tenant(tenant);
         using var response = await client.GetAsync($"/v1/requests/{requestId}");
         return (response.StatusCode, await Json.ReadAsync(response));
     }

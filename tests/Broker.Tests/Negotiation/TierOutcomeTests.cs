@@ -106,7 +106,7 @@ public sealed class TierOutcomeTests(BrokerFixture broker)
         Assert.Contains(second.GetProperty("trace").EnumerateArray(), t => t.GetProperty("reason").GetString() == "contract-volume-exhausted");
         Assert.Equal(700, (await world.PoolAsync("partner-dc", "storage.object")).Allocated);
 
-        using var tenant = world.Tenant("t");
+        var tenant = world.Tenant("t");
         (await tenant.DeleteAsync($"/v1/requests/{first.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
         var (_, third) = await world.RequestAsync("t", world.Body("storage.object", 400));
         Assert.Equal("partner", third.Tier());

@@ -1,0 +1,47 @@
+namespace Broker.Grains;
+
+/// <summary>
+/// Group commit for a reentrant grain: changes made while a state write is in flight are written
+/// together by one next write, and every caller is answered only after the write that includes its
+/// change has finished. Under a burst this turns one write per change into one write per round trip,
+/// without ever acknowledging anything before it is durable. Use only from the grain's own scheduler.
+/// </summary>
+internal sealed class GroupCommit(Func<Task> write)
+{
+    private Task _inFlight = Task.CompletedTask;
+    private Task? _next;
+
+    /// <summary>Completes when a write that began after this call has finished.</summary>
+    public Task CommitAsync()
+    {
+        if (_next is not null)
+        {
+            return _next;
+        }
+
+        if (_inFlight.IsCompleted)
+        {
+            _inFlight = write();
+            return _inFlight;
+        }
+
+        _next = WriteAfterAsync(_inFlight);
+        return _next;
+    }
+
+    private async Task WriteAfterAsync(Task previous)
+    {
+        try
+        {
+            await previous;
+        }
+        catch
+        {
+            // The previous write's own callers see its failure; this write stands on its own.
+        }
+
+        _next = null;
+        _inFlight = write();
+        await _inFlight;
+    }
+}
