@@ -33,6 +33,7 @@ public static class ErrorHandling
             {
                 StatusCodes.Status404NotFound => Problems.NotFound($"there is no resource at {context.Request.Path}"),
                 StatusCodes.Status405MethodNotAllowed => Problems.Create(405, "method-not-allowed", "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}"),
+                StatusCodes.Status415UnsupportedMediaType => Problems.Create(415, "unsupported-media-type", "Unsupported media type", "send the body as application/json"),
                 StatusCodes.Status413PayloadTooLarge => Problems.Create(413, "payload-too-large", "Payload too large", "the request body is too large"),
                 var code => Problems.Create(code, "http-" + code, "HTTP error", $"status {code}"),
             };
