@@ -1,5 +1,4 @@
 using Orleans.Concurrency;
-using Broker.Domain;
 
 namespace Broker.Requests;
 

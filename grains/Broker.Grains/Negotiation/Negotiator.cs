@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
-using Broker.Providers;
 using Broker.Requests;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using Broker.Grains;
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Security.Claims;
 using Broker.Grains.Federation;

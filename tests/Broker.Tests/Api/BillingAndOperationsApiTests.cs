@@ -1,10 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Broker.Domain;
-using Broker.Tests.Infrastructure;
 using static Broker.Tests.Api.ApiExpectations;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Api;
 

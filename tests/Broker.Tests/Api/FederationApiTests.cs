@@ -1,8 +1,4 @@
-using System.Net;
-using Broker.Domain;
-using Broker.Tests.Infrastructure;
 using static Broker.Tests.Api.ApiExpectations;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Api;
 

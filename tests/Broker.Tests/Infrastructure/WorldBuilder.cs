@@ -1,4 +1,3 @@
-using Broker.Domain;
 using Broker.Federation;
 
 namespace Broker.Tests.Infrastructure;

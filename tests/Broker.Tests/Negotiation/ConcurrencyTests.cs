@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text.Json;
-using Broker.Domain;
-using Broker.Tests.Infrastructure;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Negotiation;
 

@@ -1,6 +1,3 @@
-using Broker.Domain;
-using Broker.Tests.Infrastructure;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Negotiation;
 

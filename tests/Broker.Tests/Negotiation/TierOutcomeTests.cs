@@ -1,7 +1,3 @@
-using System.Net;
-using Broker.Domain;
-using Broker.Tests.Infrastructure;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Negotiation;
 

@@ -1,9 +1,5 @@
-using System.Net;
 using Broker.DataCenters;
-using Broker.Domain;
 using Broker.Requests;
-using Broker.Tests.Infrastructure;
-using static Broker.Tests.Infrastructure.WorldBuilder;
 
 namespace Broker.Tests.Requests;
 

@@ -1,5 +1,4 @@
 using Broker.DataCenters;
-using Broker.Domain;
 using Broker.Federation;
 using Broker.Grains.DataCenters;
 using Broker.Requests;

@@ -1,4 +1,3 @@
-using Broker.Domain;
 using Broker.Federation;
 using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
