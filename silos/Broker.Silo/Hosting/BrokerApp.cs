@@ -18,6 +18,8 @@ public static class BrokerApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +28,8 @@ public static class BrokerApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // No legitimate body is anywhere near this; a larger one is refused before it is read (413).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var broker = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
         builder.UseOrleans(silo =>

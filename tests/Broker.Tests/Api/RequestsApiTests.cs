@@ -42,6 +42,7 @@ public sealed class RequestsApiTests(BrokerFixture broker)
         }
 
         await ExpectAsync(tenant, HttpMethod.Post, "/v1/requests", "items=5", HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", "text/plain");
+        await ExpectAsync(tenant, HttpMethod.Post, "/v1/requests", "{\"items\":[], \"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}", HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         using var badKey = new HttpRequestMessage(HttpMethod.Post, "/v1/requests") { Content = Json.Content(world.Body("storage.ssd", 5)) };
         badKey.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', 129));
         Assert.Equal(HttpStatusCode.BadRequest, (await tenant.SendAsync(badKey)).StatusCode);
