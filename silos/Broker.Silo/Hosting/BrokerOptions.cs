@@ -24,11 +24,13 @@ public sealed class BrokerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DecisionWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Whether to print demo tokens at start (the demo federation only).</summary>
+    /// <summary>Whether to print a few tokens at start; they are printed only for the demo federation, never for a real one.</summary>
     public bool ShowDemoTokens { get; set; } = true;
 
     /// <summary>The demo federation shipped beside the silo: used when no file is configured.</summary>
     public static string DemoFederationFile => Path.Combine(AppContext.BaseDirectory, "demo-federation.json");
+
+    public bool UsesDemoFederation => ResolvedFederationFile == DemoFederationFile;
 
     public string ResolvedFederationFile => string.IsNullOrWhiteSpace(FederationFile) ? DemoFederationFile : Path.GetFullPath(FederationFile);
 }

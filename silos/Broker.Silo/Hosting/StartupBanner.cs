@@ -32,7 +32,7 @@ public sealed class StartupBanner(
             $"  Dashboard      {url}/dashboard/     Health   {url}/health/ready",
             $"  Federation     {options.Value.ResolvedFederationFile}: {view.Providers.Count} providers, {view.DataCenterOwners.Count} data centers, {view.Tenants.Count} tenants",
         };
-        if (options.Value.ShowDemoTokens)
+        if (options.Value.ShowDemoTokens && options.Value.UsesDemoFederation)
         {
             lines.Add("  Tokens to try (Authorization: Bearer <token>):");
             foreach (var tenant in view.Document.Tenants.Where(t => t.Token is not null).Take(3))
