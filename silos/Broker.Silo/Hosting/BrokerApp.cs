@@ -2,10 +2,7 @@ using Broker.Grains;
 using Broker.Silo.Api;
 using Broker.Silo.Auth;
 using Broker.Silo.Json;
-using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Scalar.AspNetCore;
 
 namespace Broker.Silo.Hosting;
@@ -34,11 +31,7 @@ public static class BrokerApp
         var broker = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
-            silo.AddMemoryGrainStorage(StorageNames.Broker);
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Broker)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            silo.UseInMemoryReminderService();
+            silo.UseBrokerStorage(broker, builder.Configuration);
             silo.AddDashboard();
         });
         builder.Services.AddBrokerGrains();

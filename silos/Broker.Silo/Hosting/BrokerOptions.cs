@@ -10,9 +10,17 @@ public sealed class BrokerOptions
     /// <summary>The federation file to load and upsert at start. Relative paths are taken from the working directory.</summary>
     public string FederationFile { get; set; } = "";
 
-    /// <summary><c>memory</c> (the embedded default: nothing is durable).</summary>
-    [RegularExpression("^memory$", ErrorMessage = "Broker:Storage must be 'memory' in this version.")]
-    public string Storage { get; set; } = "memory";
+    /// <summary><c>memory</c> (the embedded default: nothing is durable) or <c>postgres</c> (with <c>ConnectionStrings:Broker</c>).</summary>
+    [RegularExpression("^(memory|postgres)$", ErrorMessage = "Broker:Storage must be 'memory' or 'postgres'.")]
+    public string Storage { get; set; } = SiloStorage.Memory;
+
+    /// <summary>The Orleans cluster id: silos with the same id and database form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "broker";
+
+    /// <summary>The Orleans service id: it keys grain state and reminders, so it must stay the same across deployments.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "broker";
 
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;

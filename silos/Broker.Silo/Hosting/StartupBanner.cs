@@ -51,7 +51,7 @@ public sealed class StartupBanner(
             }
         }
 
-        if (options.Value.Storage == "memory")
+        if (options.Value.Storage == SiloStorage.Memory)
         {
             lines.Add("  NOTE: embedded mode with in-memory storage: nothing is durable; all state is lost when this process stops.");
         }

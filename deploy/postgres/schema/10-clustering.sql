@@ -1,0 +1,148 @@
+-- Cluster membership (Microsoft.Orleans.Clustering.AdoNet 10.4.x).
+-- One version row per cluster (DeploymentId = the cluster id): every membership change must move it
+-- from the version the silo read to the next, so concurrent changes are serialised optimistically.
+
+CREATE TABLE IF NOT EXISTS broker_membership_version
+(
+    deployment_id varchar(150) NOT NULL PRIMARY KEY,
+    changed_at    timestamptz(3) NOT NULL DEFAULT now(),
+    version       integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS broker_membership
+(
+    deployment_id   varchar(150) NOT NULL REFERENCES broker_membership_version (deployment_id),
+    address         varchar(45)  NOT NULL,
+    port            integer      NOT NULL,
+    generation      integer      NOT NULL,
+    silo_name       varchar(150) NOT NULL,
+    host_name       varchar(150) NOT NULL,
+    status          integer      NOT NULL,
+    proxy_port      integer      NULL,
+    suspect_times   varchar(8000) NULL,
+    start_time      timestamptz(3) NOT NULL,
+    i_am_alive_time timestamptz(3) NOT NULL,
+    PRIMARY KEY (deployment_id, address, port, generation)
+);
+
+-- Adds a silo's row and moves the version on, both or neither. Returns 1 on success, 0 otherwise.
+CREATE OR REPLACE FUNCTION broker_membership_insert(
+    p_deployment_id text, p_address text, p_port integer, p_generation integer, p_silo_name text,
+    p_host_name text, p_status integer, p_proxy_port integer, p_start_time timestamptz,
+    p_i_am_alive_time timestamptz, p_version integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        INSERT INTO broker_membership (deployment_id, address, port, generation, silo_name, host_name,
+                                       status, proxy_port, start_time, i_am_alive_time)
+        VALUES (p_deployment_id, p_address, p_port, p_generation, p_silo_name, p_host_name,
+                p_status, p_proxy_port, p_start_time, p_i_am_alive_time)
+        ON CONFLICT DO NOTHING;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+
+        UPDATE broker_membership_version
+           SET version = version + 1, changed_at = now()
+         WHERE deployment_id = p_deployment_id AND version = p_version;
+        IF NOT FOUND THEN
+            -- Somebody changed the table since this silo read it: undo the insert.
+            RAISE EXCEPTION USING ERRCODE = 'serialization_failure';
+        END IF;
+        RETURN 1;
+    EXCEPTION WHEN serialization_failure THEN
+        RETURN 0;
+    END;
+END;
+$$;
+
+-- Changes a silo's row and moves the version on, both or neither. Returns 1 on success, 0 otherwise.
+CREATE OR REPLACE FUNCTION broker_membership_update(
+    p_deployment_id text, p_address text, p_port integer, p_generation integer, p_status integer,
+    p_suspect_times text, p_i_am_alive_time timestamptz, p_version integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        UPDATE broker_membership_version
+           SET version = version + 1, changed_at = now()
+         WHERE deployment_id = p_deployment_id AND version = p_version;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+
+        UPDATE broker_membership
+           SET status = p_status, suspect_times = p_suspect_times, i_am_alive_time = p_i_am_alive_time
+         WHERE deployment_id = p_deployment_id AND address = p_address
+           AND port = p_port AND generation = p_generation;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'serialization_failure';
+        END IF;
+        RETURN 1;
+    EXCEPTION WHEN serialization_failure THEN
+        RETURN 0;
+    END;
+END;
+$$;
+
+SELECT broker_define_query('InsertMembershipVersionKey', $q$
+    WITH created AS (
+        INSERT INTO broker_membership_version (deployment_id) VALUES (@DeploymentId)
+        ON CONFLICT DO NOTHING
+        RETURNING 1)
+    SELECT count(*)::integer AS row_count FROM created;
+$q$);
+
+SELECT broker_define_query('InsertMembershipKey', $q$
+    SELECT broker_membership_insert(@DeploymentId, @Address, @Port, @Generation, @SiloName, @HostName,
+        @Status, @ProxyPort, @StartTime, @IAmAliveTime, @Version) AS row_count;
+$q$);
+
+SELECT broker_define_query('UpdateMembershipKey', $q$
+    SELECT broker_membership_update(@DeploymentId, @Address, @Port, @Generation, @Status,
+        @SuspectTimes, @IAmAliveTime, @Version) AS row_count;
+$q$);
+
+-- Liveness heartbeats do not move the version: they are not membership changes.
+SELECT broker_define_query('UpdateIAmAlivetimeKey', $q$
+    UPDATE broker_membership SET i_am_alive_time = @IAmAliveTime
+     WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation;
+$q$);
+
+-- The version row comes back even when the silo's row does not exist (the outer join).
+SELECT broker_define_query('MembershipReadRowKey', $q$
+    SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
+           m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
+           m.suspect_times AS SuspectTimes, m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime,
+           v.version AS Version
+      FROM broker_membership_version v
+      LEFT JOIN broker_membership m
+        ON m.deployment_id = v.deployment_id AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+     WHERE v.deployment_id = @DeploymentId;
+$q$);
+
+SELECT broker_define_query('MembershipReadAllKey', $q$
+    SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
+           m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
+           m.suspect_times AS SuspectTimes, m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime,
+           v.version AS Version
+      FROM broker_membership_version v
+      LEFT JOIN broker_membership m ON m.deployment_id = v.deployment_id
+     WHERE v.deployment_id = @DeploymentId;
+$q$);
+
+SELECT broker_define_query('DeleteMembershipTableEntriesKey', $q$
+    DELETE FROM broker_membership WHERE deployment_id = @DeploymentId;
+    DELETE FROM broker_membership_version WHERE deployment_id = @DeploymentId;
+$q$);
+
+SELECT broker_define_query('GatewaysQueryKey', $q$
+    SELECT address AS Address, proxy_port AS ProxyPort, generation AS Generation
+      FROM broker_membership
+     WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0;
+$q$);
+
+-- Removes rows of silos that stopped heart-beating long ago; 3 is SiloStatus.Active, never removed.
+SELECT broker_define_query('CleanupDefunctSiloEntriesKey', $q$
+    DELETE FROM broker_membership
+     WHERE deployment_id = @DeploymentId AND i_am_alive_time < @IAmAliveTime AND status <> 3;
+$q$);
