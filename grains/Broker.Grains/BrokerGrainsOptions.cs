@@ -60,6 +60,10 @@ public sealed class DirectoryOptions
     /// <summary>How often a data center republishes itself even when nothing changed (refills restarted partitions).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RepublishInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a data center running away from its owner's silos looks whether it can go home.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HomeCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public static class StorageNames

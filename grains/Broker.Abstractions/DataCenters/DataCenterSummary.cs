@@ -18,6 +18,9 @@ public sealed record DataCenterSummary
     [Id(6)] public double? Pue { get; init; }
     [Id(7)] public required PoolSummary[] Pools { get; init; }
     [Id(8)] public required long Version { get; init; }
+    /// <summary>The silo that hosts this data center's grain now, and the provider that silo runs for.</summary>
+    [Id(9)] public string? HostSilo { get; init; }
+    [Id(10)] public string? HostProvider { get; init; }
 
     public PoolSummary? Pool(string resource) => Array.Find(Pools, p => p.Resource == resource);
 }

@@ -1,24 +1,35 @@
 namespace Broker.Federation;
 
-/// <summary>Upsert semantics of the federation file: entries are replaced by id, nothing is ever dropped.</summary>
+/// <summary>
+/// Upsert semantics of the federation file and the admin API: entries are replaced by id at every level
+/// (providers, their data centers, contracts, tenants) and nothing is ever dropped, so loading a file or
+/// sending a fragment can add and change, but never removes what allocations may rely on.
+/// </summary>
 public static class FederationMerge
 {
     public static FederationDocument Upsert(FederationDocument current, FederationDocument change) => new()
     {
-        Providers = UpsertById(current.Providers, change.Providers, p => p.Id),
-        Tenants = UpsertById(current.Tenants, change.Tenants, t => t.Id),
-        FederationAdmins = current.FederationAdmins
-            .Concat(change.FederationAdmins)
-            .DistinctBy(a => a.Token, StringComparer.Ordinal)
-            .ToArray(),
+        Providers = UpsertById(current.Providers, change.Providers, p => p.Id, MergeProvider),
+        Tenants = UpsertById(current.Tenants, change.Tenants, t => t.Id, (_, changed) => changed),
+        FederationAdmins = UnionOfAdmins(current.FederationAdmins, change.FederationAdmins),
     };
 
-    private static T[] UpsertById<T>(T[] current, T[] change, Func<T, string> id)
+    private static ProviderDefinition MergeProvider(ProviderDefinition current, ProviderDefinition change) => change with
+    {
+        DataCenters = UpsertById(current.DataCenters, change.DataCenters, dc => dc.Id, (_, changed) => changed),
+        Contracts = UpsertById(current.Contracts, change.Contracts, c => $"{c.Partner}/{c.Resource}", (_, changed) => changed),
+        Admins = UnionOfAdmins(current.Admins, change.Admins),
+    };
+
+    private static AdminDefinition[] UnionOfAdmins(AdminDefinition[] current, AdminDefinition[] change) =>
+        current.Concat(change).DistinctBy(a => a.Token, StringComparer.Ordinal).ToArray();
+
+    private static T[] UpsertById<T>(T[] current, T[] change, Func<T, string> id, Func<T, T, T> merge)
     {
         var merged = current.ToDictionary(id, StringComparer.Ordinal);
         foreach (var item in change)
         {
-            merged[id(item)] = item;
+            merged[id(item)] = merged.TryGetValue(id(item), out var known) ? merge(known, item) : item;
         }
 
         return merged.Values.OrderBy(id, StringComparer.Ordinal).ToArray();

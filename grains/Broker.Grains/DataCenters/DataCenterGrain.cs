@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Directory;
 using Broker.Federation;
+using Broker.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -16,11 +17,15 @@ namespace Broker.Grains.DataCenters;
 /// capacity book happens between awaits, so interleaving never splits a decision.
 /// </summary>
 [Reentrant]
+[ProviderAffinePlacement]
 public sealed partial class DataCenterGrain(
     [PersistentState("datacenter", StorageNames.Broker)] IPersistentState<DataCenterGrainState> state,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     IOptions<NegotiationOptions> negotiation,
     IOptions<DirectoryOptions> directory,
+    LocalSiloProvider host,
+    ProviderSilos providerSilos,
+    ILocalSiloDetails silo,
     ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain
 {
     private CapacityBook _book = null!;
@@ -41,6 +46,8 @@ public sealed partial class DataCenterGrain(
         var period = directory.Value.RepublishInterval;
         this.RegisterGrainTimer(OnTimerAsync, period, period);
         _holdExpiryWakeUp = this.RegisterGrainTimer(OnTimerAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var homeCheck = directory.Value.HomeCheckInterval;
+        this.RegisterGrainTimer(GoHomeIfAwayAsync, homeCheck, homeCheck);
         if (state.State.Registration is not null)
         {
             RequestPublish();
@@ -187,6 +194,23 @@ public sealed partial class DataCenterGrain(
         RequestPublish();
     }
 
+    /// <summary>
+    /// Placement puts this grain on its owner's silo when one is alive at activation; after an outage (or
+    /// when the owner's silo started later) it runs elsewhere. Once an owner's silo is alive again, the
+    /// grain migrates there when idle: its state goes with it, holds in flight are simply re-offered.
+    /// </summary>
+    private Task GoHomeIfAwayAsync(CancellationToken cancellationToken)
+    {
+        var owner = state.State.Registration?.ProviderId;
+        if (owner is not null && owner != host.Provider && providerSilos.AnyAliveFor(owner))
+        {
+            LogMigratingHome(this.GetPrimaryKeyString(), owner);
+            this.MigrateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
     private async Task PurgeAsync(DateTimeOffset now)
     {
         if (_book.PurgeExpired(now))
@@ -232,6 +256,8 @@ public sealed partial class DataCenterGrain(
             Pue = definition.Pue,
             Pools = _book.Pools.OrderBy(p => p.Resource, StringComparer.Ordinal).Select(_book.Summarise).ToArray(),
             Version = ++_summaryVersion,
+            HostSilo = silo.SiloAddress.ToString(),
+            HostProvider = host.Provider,
         };
     }
 
@@ -279,6 +305,9 @@ public sealed partial class DataCenterGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Resource} of {DataCenter} set to total {Total}, headroom {Headroom}")]
     private partial void LogPoolChanged(string dataCenter, string resource, long total, long headroom);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data center {DataCenter} migrates to a silo of its owner {Provider}")]
+    private partial void LogMigratingHome(string dataCenter, string provider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the summary of {DataCenter} failed")]
     private partial void LogPublishFailed(string dataCenter, Exception error);

@@ -7,6 +7,7 @@ namespace Broker.Grains.Federation;
 /// <summary>Owns the merged federation document; configures the data centers a change names.</summary>
 public sealed partial class FederationGrain(
     [PersistentState("federation", StorageNames.Broker)] IPersistentState<FederationGrainState> state,
+    FederationRegistry registry,
     ILogger<FederationGrain> logger) : Grain, IFederationGrain
 {
     // Configuring thousands of data centers at once would flood the silo's queues; a few hundred at a time is plenty.
@@ -18,6 +19,8 @@ public sealed partial class FederationGrain(
         state.State.Version++;
         await state.WriteStateAsync();
 
+        // This silo places the data center grains configured below: it must know their owners first.
+        registry.Apply(new VersionedFederation(state.State.Version, state.State.Document));
         var registrations = change.Providers
             .SelectMany(p => p.DataCenters.Select(dc => new DataCenterRegistration(p.Id, p.Kind, dc)))
             .ToArray();

@@ -37,7 +37,15 @@ public sealed class FederationUpserter(
         var started = time.GetTimestamp();
         while (true)
         {
-            await refresher.RefreshAsync();
+            try
+            {
+                await refresher.RefreshAsync();
+            }
+            catch (Exception error) when (error is OrleansException or TimeoutException)
+            {
+                // A silo that hosted a directory partition just went away; the partition comes back elsewhere.
+            }
+
             var missing = expected.Where(id => directory.Find(id) is null).ToArray();
             if (federation.Current.Version >= version && missing.Length == 0)
             {
@@ -46,7 +54,7 @@ public sealed class FederationUpserter(
 
             if (time.GetElapsedTime(started) > SeenDeadline)
             {
-                throw new TimeoutException(
+                throw new FederationNotSeenException(
                     $"after {SeenDeadline.TotalSeconds} s this silo sees federation version {federation.Current.Version} (wanted {version}) and misses {missing.Length} data centers, e.g. {string.Join(", ", missing.Take(3))}");
             }
 
@@ -54,3 +62,6 @@ public sealed class FederationUpserter(
         }
     }
 }
+
+/// <summary>The federation was stored, but this silo did not see all of it in time (the cluster is still settling).</summary>
+public sealed class FederationNotSeenException(string message) : TimeoutException(message);

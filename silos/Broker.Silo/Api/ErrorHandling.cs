@@ -42,9 +42,23 @@ public static class ErrorHandling
         return app;
     }
 
-    private static bool IsUnavailability(Exception? error) => error is TimeoutException
-        or Orleans.Runtime.SiloUnavailableException
-        or Orleans.Runtime.OrleansMessageRejectionException
-        or Orleans.Runtime.ClientNotAvailableException
-        || error?.InnerException is TimeoutException;
+    /// <summary>Whether the failure is the cluster's or its database's being out of reach (anywhere in the chain of causes).</summary>
+    private static bool IsUnavailability(Exception? error)
+    {
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is TimeoutException
+                or Orleans.Runtime.SiloUnavailableException
+                or Orleans.Runtime.OrleansMessageRejectionException
+                or Orleans.Runtime.ClientNotAvailableException
+                or Orleans.Storage.InconsistentStateException
+                or System.Data.Common.DbException
+                or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -32,11 +32,16 @@ public sealed record DataCenterResource(
     ProtectionLevel ProtectionLevel,
     double RenewableShare,
     double? Pue,
-    PoolResource[] Pools)
+    PoolResource[] Pools,
+    HostResource? HostedOn)
 {
     public static DataCenterResource From(DataCenterSummary dc) => new(
-        dc.Id, dc.Provider, dc.Location, dc.ProtectionLevel, dc.RenewableShare, dc.Pue, dc.Pools.Select(PoolResource.From).ToArray());
+        dc.Id, dc.Provider, dc.Location, dc.ProtectionLevel, dc.RenewableShare, dc.Pue, dc.Pools.Select(PoolResource.From).ToArray(),
+        dc.HostSilo is null ? null : new HostResource(dc.HostSilo, dc.HostProvider ?? ""));
 }
+
+/// <summary>Where a data center's grain runs: the silo, and the provider that silo runs for.</summary>
+public sealed record HostResource(string Silo, string Provider);
 
 public sealed record PoolResource(
     string Resource,

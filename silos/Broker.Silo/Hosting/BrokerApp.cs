@@ -1,4 +1,5 @@
 using Broker.Grains;
+using Broker.Grains.Placement;
 using Broker.Silo.Api;
 using Broker.Silo.Auth;
 using Broker.Silo.Json;
@@ -32,6 +33,7 @@ public static class BrokerApp
         builder.UseOrleans(silo =>
         {
             silo.UseBrokerStorage(broker, builder.Configuration);
+            silo.UseProviderAffinePlacement(broker.Provider);
             silo.AddDashboard();
         });
         builder.Services.AddBrokerGrains();

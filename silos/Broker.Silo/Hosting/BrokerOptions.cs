@@ -14,6 +14,9 @@ public sealed class BrokerOptions
     [RegularExpression("^(memory|postgres)$", ErrorMessage = "Broker:Storage must be 'memory' or 'postgres'.")]
     public string Storage { get; set; } = SiloStorage.Memory;
 
+    /// <summary>The provider whose silo this is: its data centers' grains prefer this silo. Empty: no provider.</summary>
+    public string Provider { get; set; } = "";
+
     /// <summary>The Orleans cluster id: silos with the same id and database form one cluster.</summary>
     [Required]
     public string ClusterId { get; set; } = "broker";

@@ -19,7 +19,19 @@ public sealed partial class FederationLoader(
     {
         var path = options.Value.ResolvedFederationFile;
         var document = await ReadAsync(path, cancellationToken);
-        var (version, errors) = await upserter.UpsertAsync(document);
+        long version;
+        Dictionary<string, string[]> errors;
+        try
+        {
+            (version, errors) = await upserter.UpsertAsync(document);
+        }
+        catch (FederationNotSeenException notSeen)
+        {
+            // Stored, but other silos are still settling: this silo serves and catches up by itself.
+            LogNotSeenYet(notSeen.Message);
+            return;
+        }
+
         if (errors.Count > 0)
         {
             var problems = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
@@ -49,6 +61,9 @@ public sealed partial class FederationLoader(
             throw new InvalidOperationException($"The federation file {path} is not valid at {error.Path}: {error.Message}", error);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file was stored, but this silo does not see all of it yet: {Detail}")]
+    private partial void LogNotSeenYet(string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded federation file {Path}: {Providers} providers, {DataCenters} data centers, {Tenants} tenants (federation version {Version})")]
     private partial void LogLoaded(string path, int providers, int dataCenters, int tenants, long version);

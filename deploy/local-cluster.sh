@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A durable broker cluster on this machine: PostgreSQL and one silo process per provider, on loopback.
+#
+#   deploy/local-cluster.sh up       build, start PostgreSQL and the silos, wait until every silo is ready
+#   deploy/local-cluster.sh status   one line per silo: <provider> <pid> <http-url>
+#   deploy/local-cluster.sh down     stop the silos and PostgreSQL
+#
+# BROKER_FEDERATION_FILE  the federation file (default: the demo federation)
+# BROKER_PROVIDERS        the providers to run silos for (default: "dataport itnrw akdb")
+# BROKER_HTTP_PORT        the first silo's HTTP port; the next silos count up (default 5081)
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+state="$repo/.data/cluster"
+providers=(${BROKER_PROVIDERS:-dataport itnrw akdb})
+http_port="${BROKER_HTTP_PORT:-5081}"
+federation="${BROKER_FEDERATION_FILE:-$repo/silos/Broker.Silo/demo-federation.json}"
+silo_dll="$repo/silos/Broker.Silo/bin/Release/net10.0/Broker.Silo.dll"
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+up() {
+  mkdir -p "$state"
+  bash "$here/postgres/pg.sh" up
+  local connection
+  connection="$(bash "$here/postgres/pg.sh" url)"
+  dotnet build "$repo/silos/Broker.Silo" --configuration Release --nologo -v quiet >/dev/null
+  local i=0
+  for provider in "${providers[@]}"; do
+    local pidfile="$state/$provider.pid" url="http://127.0.0.1:$((http_port + i))"
+    if ! alive "$pidfile"; then
+      nohup dotnet "$silo_dll" \
+        --Broker:Storage=postgres --ConnectionStrings:Broker="$connection" \
+        --Broker:Provider="$provider" --Broker:FederationFile="$federation" \
+        --Broker:SiloPort=$((11121 + i)) --Broker:GatewayPort=$((30021 + i)) \
+        --urls "$url" >"$state/$provider.log" 2>&1 &
+      echo $! >"$pidfile"
+      echo "$url" >"$state/$provider.url"
+    fi
+    i=$((i + 1))
+  done
+  for provider in "${providers[@]}"; do
+    local url
+    url="$(cat "$state/$provider.url")"
+    for _ in $(seq 1 120); do
+      if curl -fs -o /dev/null "$url/health/ready"; then break; fi
+      if ! alive "$state/$provider.pid"; then echo "silo $provider died; see $state/$provider.log" >&2; exit 1; fi
+      sleep 0.5
+    done
+    curl -fs -o /dev/null "$url/health/ready" || { echo "silo $provider is not ready; see $state/$provider.log" >&2; exit 1; }
+  done
+  status
+}
+
+status() {
+  for pidfile in "$state"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    local provider
+    provider="$(basename "$pidfile" .pid)"
+    if alive "$pidfile"; then
+      echo "$provider $(cat "$pidfile") $(cat "$state/$provider.url")"
+    fi
+  done
+}
+
+down() {
+  for pidfile in "$state"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    if alive "$pidfile"; then
+      kill "$(cat "$pidfile")"
+      for _ in $(seq 1 40); do alive "$pidfile" || break; sleep 0.25; done
+      alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+    fi
+    rm -f "$pidfile"
+  done
+  bash "$here/postgres/pg.sh" down
+}
+
+case "${1:-}" in
+  up) up ;;
+  status) status ;;
+  down) down ;;
+  *) echo "usage: $0 up|status|down" >&2; exit 2 ;;
+esac
