@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Broker.Tests.Cluster;
+
+/// <summary>
+/// A durable cluster of real processes: PostgreSQL (started by deploy/postgres/pg.sh) and three silo
+/// processes, one per provider, each with its own HTTP API. Every fixture gets its own Orleans cluster
+/// and service id, so its membership, grain state and reminders never meet another run's in the database.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int Silos = 3;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "broker-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly List<SiloProcess> _silos = [];
+    private bool _startedPostgres;
+
+    public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public string FederationAdminToken { get; } = "fed-" + Guid.NewGuid().ToString("N");
+
+    public string[] Providers => [$"pa-{Suffix}", $"pb-{Suffix}", $"pc-{Suffix}"];
+
+    internal IReadOnlyList<SiloProcess> Silo => _silos;
+
+    public async Task InitializeAsync()
+    {
+        System.IO.Directory.CreateDirectory(_directory);
+        _startedPostgres = (await Shell.RunAsync(RepoPaths.PgScript, "status")).ExitCode != 0;
+        await Shell.RunOrThrowAsync(RepoPaths.PgScript, "up");
+
+        // Short database timeouts: when PostgreSQL is down the API must answer 503 promptly, not hang.
+        var connection = await Shell.RunOrThrowAsync(RepoPaths.PgScript, "url") + ";Timeout=3;Command Timeout=5";
+        var federationFile = Path.Combine(_directory, "federation.json");
+        await File.WriteAllTextAsync(federationFile, JsonSerializer.Serialize(new
+        {
+            providers = Providers.Select(p => new { id = p, name = p, kind = "member", regions = new[] { "DE" } }),
+            federationAdmins = new[] { new { token = FederationAdminToken } },
+        }));
+        var settings = new[]
+        {
+            "--Broker:Storage=postgres",
+            $"--ConnectionStrings:Broker={connection}",
+            $"--Broker:ClusterId=cluster-{Suffix}",
+            $"--Broker:ServiceId=service-{Suffix}",
+            $"--Broker:FederationFile={federationFile}",
+            "--Broker:Negotiation:HoldTtl=00:00:05",
+            "--Broker:Directory:HomeCheckInterval=00:00:01",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        var ports = Infrastructure.FreePorts.Take(3 * Silos);
+        for (var i = 0; i < Silos; i++)
+        {
+            _silos.Add(new SiloProcess(Providers[i], ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2], settings, _directory));
+        }
+
+        // The first silo alone creates the cluster; the others join it.
+        _silos[0].Start();
+        await _silos[0].WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await StartAsync(1, 2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        if (_startedPostgres)
+        {
+            await Shell.RunAsync(RepoPaths.PgScript, "down");
+        }
+    }
+
+    /// <summary>Starts the given silos (again) and waits until each answers ready.</summary>
+    public async Task StartAsync(params int[] silos)
+    {
+        foreach (var i in silos)
+        {
+            _silos[i].Start();
+        }
+
+        await Task.WhenAll(silos.Select(i => _silos[i].WaitReadyAsync(TimeSpan.FromSeconds(90))));
+    }
+
+    public HttpClient Client(int silo, string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = _silos[silo].BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Adds data centers and tenants to the fixture's providers and waits until every running silo knows the tenants.</summary>
+    public async Task AddAsync(object federationFragment, IEnumerable<string> tenantTokens)
+    {
+        using var admin = Client(0, FederationAdminToken);
+        using var response = await admin.PutAsync("/v1/federation", Json.Content(federationFragment));
+        Assert.True(response.IsSuccessStatusCode, $"upsert answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        foreach (var token in tenantTokens)
+        {
+            foreach (var i in Enumerable.Range(0, Silos).Where(i => _silos[i].IsRunning))
+            {
+                using var client = Client(i, token);
+                await Eventually.ReturnsAsync(async () => (await client.GetAsync("/v1/catalog")).StatusCode, s => s == HttpStatusCode.OK, $"silo {i} knows the new tenant");
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Broker.Silo.Api;
+
+namespace Broker.Tests.Cluster;
+
+/// <summary>
+/// One test's data centers (one per fixture provider, with a resource class of its own) and tenant on the
+/// shared cluster, and the calls the tests make through any silo's HTTP API.
+/// </summary>
+internal sealed class ClusterWorld
+{
+    private readonly ClusterFixture _cluster;
+
+    private ClusterWorld(ClusterFixture cluster)
+    {
+        _cluster = cluster;
+    }
+
+    public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public string Resource => $"compute.vcpu-{Suffix}";
+
+    public string Tenant => $"t-{Suffix}";
+
+    public string TenantToken => $"token-{Suffix}";
+
+    public string DataCenterOf(string provider) => $"dc-{provider}-{Suffix}";
+
+    public static async Task<ClusterWorld> CreateAsync(ClusterFixture cluster, long capacityPerDataCenter)
+    {
+        var world = new ClusterWorld(cluster);
+        var fragment = new
+        {
+            providers = cluster.Providers.Select(p => new
+            {
+                id = p,
+                name = p,
+                kind = "member",
+                regions = new[] { "DE" },
+                dataCenters = new[]
+                {
+                    new
+                    {
+                        id = world.DataCenterOf(p),
+                        location = "DE-HH",
+                        pools = new[] { new { resource = world.Resource, total = capacityPerDataCenter, pricePerUnitHour = 0.01m } },
+                    },
+                },
+                admins = new[] { new { token = world.AdminTokenOf(p) } },
+            }),
+            tenants = new[] { new { id = world.Tenant, homeProvider = cluster.Providers[0], token = world.TenantToken } },
+        };
+        await cluster.AddAsync(fragment, [world.TenantToken]);
+        return world;
+    }
+
+    public string AdminTokenOf(string provider) => $"admin-{provider}-{Suffix}";
+
+    public string IdFor(string idempotencyKey) => RequestIds.FromIdempotencyKey(Tenant, idempotencyKey);
+
+    /// <summary>Submits through silo <paramref name="silo"/>; null when the call itself failed (connection, timeout).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)?> SubmitAsync(int silo, long amount, string idempotencyKey, string? lease = null)
+    {
+        using var client = _cluster.Client(silo, TenantToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/requests")
+        {
+            Content = Json.Content(lease is null
+                ? new { items = new[] { new { resource = Resource, amount } } }
+                : new { items = new[] { new { resource = Resource, amount } }, lease }),
+        };
+        message.Headers.Add("Idempotency-Key", idempotencyKey);
+        try
+        {
+            using var response = await client.SendAsync(message);
+            return (response.StatusCode, await Json.ReadAsync(response));
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<JsonElement> GetAsync(int silo, string requestId)
+    {
+        using var client = _cluster.Client(silo, TenantToken);
+        using var response = await client.GetAsync($"/v1/requests/{requestId}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {requestId} answered {(int)response.StatusCode}");
+        return await Json.ReadAsync(response);
+    }
+
+    /// <summary>Each data center's pool as its owner reports it (exact: read from the data center grains).</summary>
+    public async Task<Dictionary<string, JsonElement>> DataCentersAsync(int silo)
+    {
+        var result = new Dictionary<string, JsonElement>();
+        foreach (var provider in _cluster.Providers)
+        {
+            using var admin = _cluster.Client(silo, AdminTokenOf(provider));
+            using var response = await admin.GetAsync($"/v1/providers/{provider}/datacenters");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"data centers of {provider} answered {(int)response.StatusCode}");
+            foreach (var dc in (await Json.ReadAsync(response)).EnumerateArray().Where(dc => dc.GetProperty("id").GetString() == DataCenterOf(provider)))
+            {
+                result[provider] = dc;
+            }
+        }
+
+        return result;
+    }
+
+    public static JsonElement PoolOf(JsonElement dataCenter) => dataCenter.GetProperty("pools")[0];
+}

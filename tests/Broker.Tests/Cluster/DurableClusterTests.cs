@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Broker.Tests.Cluster;
+
+/// <summary>
+/// The broker as a distributed system of real processes on PostgreSQL: data centers live on their
+/// owners' silos, and nothing confirmed is lost when a silo is killed or the whole cluster restarts.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Placement_EachDataCenterRunsOnItsOwnersSilo()
+    {
+        var world = await ClusterWorld.CreateAsync(cluster, 100);
+
+        var hosts = await Eventually.ReturnsAsync(
+            async () => (await world.DataCentersAsync(1)).ToDictionary(dc => dc.Key, dc => dc.Value.GetProperty("hostedOn").GetProperty("provider").GetString()),
+            h => h.All(dc => dc.Key == dc.Value),
+            "every data center on its owner's silo");
+
+        Assert.Equal(cluster.Providers.Order(), hosts.Keys.Order());
+    }
+
+    [Fact]
+    public async Task KillNine_OneSiloDuringAStreamOfRequests_NothingConfirmedLostNoOvercommitServiceResumes()
+    {
+        const int requests = 400;
+        const long capacity = 100;
+        var world = await ClusterWorld.CreateAsync(cluster, capacity);
+        var keys = Enumerable.Range(0, requests).Select(i => $"stream-{i}").ToArray();
+        var answers = new (HttpStatusCode Status, JsonElement Body)?[requests];
+        Task<TimeSpan>? failover = null;
+        try
+        {
+            // Clients use the two silos that stay up; the third (provider pc) is killed a third of the way in.
+            using var gate = new SemaphoreSlim(16);
+            await Task.WhenAll(Enumerable.Range(0, requests).Select(async i =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    if (i == requests / 3)
+                    {
+                        cluster.Silo[2].Kill();
+                        failover = MeasureFailoverAsync(world, cluster.Providers[2]);
+                    }
+
+                    answers[i] = await world.SubmitAsync(i % 2, 1, keys[i]);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+
+            // A client retries what it got no decided answer for, with the same key: the broker answers for that one request.
+            for (var i = 0; i < requests; i++)
+            {
+                if (answers[i] is not { } a || a.Status is not (HttpStatusCode.Created or HttpStatusCode.OK) || a.Body.State() == "negotiating")
+                {
+                    answers[i] = await RetryUntilAnsweredAsync(world, keys[i]);
+                }
+            }
+
+            var failoverTime = await failover!;
+            output.WriteLine($"the killed provider's data center answered again {failoverTime} after the kill");
+            Assert.True(failoverTime < TimeSpan.FromSeconds(30), $"the killed provider's data center answered again only after {failoverTime}");
+
+            // Holds of interrupted negotiations end within their TTL (5 s here); then the books must balance exactly.
+            var dataCenters = await Eventually.ReturnsAsync(
+                () => world.DataCentersAsync(0),
+                dcs => dcs.Values.All(dc => ClusterWorld.PoolOf(dc).GetProperty("held").GetInt64() == 0),
+                "no holds left");
+            var allocatedIds = answers.Where(a => a!.Value.Body.State() == "allocated").Select(a => a!.Value.Body.GetProperty("id").GetString()!).ToHashSet();
+            foreach (var id in allocatedIds)
+            {
+                Assert.Equal("allocated", (await world.GetAsync(1, id)).State());
+            }
+
+            Assert.All(answers, a => Assert.Contains(a!.Value.Body.State(), new[] { "allocated", "rejected" }));
+            Assert.All(dataCenters.Values, dc => Assert.InRange(ClusterWorld.PoolOf(dc).GetProperty("allocated").GetInt64(), 0, capacity));
+            Assert.Equal(allocatedIds.Count, dataCenters.Values.Sum(dc => ClusterWorld.PoolOf(dc).GetProperty("allocated").GetInt64()));
+        }
+        finally
+        {
+            if (!cluster.Silo[2].IsRunning)
+            {
+                await cluster.StartAsync(2);
+            }
+        }
+    }
+
+    /// <summary>From the kill until the killed provider's data center answers again (re-activated on a live silo).</summary>
+    private async Task<TimeSpan> MeasureFailoverAsync(ClusterWorld world, string provider)
+    {
+        var clock = Stopwatch.StartNew();
+        using var admin = cluster.Client(0, world.AdminTokenOf(provider));
+        admin.Timeout = TimeSpan.FromSeconds(5);
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await admin.GetAsync($"/v1/providers/{provider}/datacenters");
+                    return response.StatusCode;
+                }
+                catch (TaskCanceledException)
+                {
+                    return HttpStatusCode.RequestTimeout;
+                }
+            },
+            status => status == HttpStatusCode.OK,
+            "the killed provider's data center answers",
+            TimeSpan.FromSeconds(60));
+        return clock.Elapsed;
+    }
+
+    [Fact]
+    public async Task WholeClusterRestart_KeepsAllocationsAndLeasesStillEndOnTime()
+    {
+        var world = await ClusterWorld.CreateAsync(cluster, 1_000);
+        var longLease = await world.SubmitAsync(0, 300, "long", "P30D");
+        var shortLease = await world.SubmitAsync(1, 200, "short", "PT25S");
+        Assert.Equal(("allocated", "allocated"), (longLease!.Value.Body.State(), shortLease!.Value.Body.State()));
+
+        foreach (var silo in cluster.Silo)
+        {
+            silo.Kill();
+        }
+
+        var restart = Stopwatch.StartNew();
+        await cluster.StartAsync(0, 1, 2);
+        output.WriteLine($"whole cluster ready again after {restart.Elapsed}");
+
+        var longAfter = await world.GetAsync(2, world.IdFor("long"));
+        Assert.Equal("allocated", longAfter.State());
+        Assert.Equal(longLease.Value.Body.GetProperty("leaseExpiresAt").GetDateTimeOffset(), longAfter.GetProperty("leaseExpiresAt").GetDateTimeOffset());
+        var leaseEnd = shortLease.Value.Body.GetProperty("leaseExpiresAt").GetDateTimeOffset();
+
+        // The short lease ends by the clock after the restart: capacity returns and the request reads expired.
+        var units = await Eventually.ReturnsAsync(
+            async () => (await world.DataCentersAsync(2)).Values.Sum(dc => ClusterWorld.PoolOf(dc).GetProperty("allocated").GetInt64()),
+            u => u == 300,
+            "the short lease's capacity comes back",
+            TimeSpan.FromSeconds(90));
+        var shortAfter = await world.GetAsync(0, world.IdFor("short"));
+        Assert.True(DateTimeOffset.UtcNow >= leaseEnd, "capacity came back before the lease ended");
+        Assert.Equal(("expired", leaseEnd), (shortAfter.State(), shortAfter.GetProperty("endedAt").GetDateTimeOffset()));
+        Assert.Equal(300, units);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> RetryUntilAnsweredAsync(ClusterWorld world, string key)
+    {
+        var answer = await Eventually.ReturnsAsync(
+            () => world.SubmitAsync(0, 1, key),
+            a => a is { } r && r.Status is HttpStatusCode.OK or HttpStatusCode.Created && r.Body.State() != "negotiating",
+            $"a decided answer for {key}");
+        return answer!.Value;
+    }
+}
