@@ -50,6 +50,10 @@ public static class SiloStorage
                 .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
+
+            // The driver's exceptions travel inside Orleans' own (an activation that could not read its
+            // state, say): let them cross silos, so the caller learns that the database is unavailable.
+            silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             return silo;
         }
 

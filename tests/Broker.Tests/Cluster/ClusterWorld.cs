@@ -56,6 +56,8 @@ internal sealed class ClusterWorld
 
     public string AdminTokenOf(string provider) => $"admin-{provider}-{Suffix}";
 
+    public HttpClient Client(int silo) => _cluster.Client(silo, TenantToken);
+
     public string IdFor(string idempotencyKey) => RequestIds.FromIdempotencyKey(Tenant, idempotencyKey);
 
     /// <summary>Submits through silo <paramref name="silo"/>; null when the call itself failed (connection, timeout).</summary>
