@@ -24,7 +24,8 @@ up() {
   mkdir -p "$state"
   bash "$here/postgres/pg.sh" up
   local connection
-  connection="$(bash "$here/postgres/pg.sh" url)"
+  # Pools small enough that every silo together stays under the server's connection limit.
+  connection="$(bash "$here/postgres/pg.sh" url);Maximum Pool Size=40"
   dotnet build "$repo/silos/Broker.Silo" --configuration Release --nologo -v quiet >/dev/null
   local i=0
   for provider in "${providers[@]}"; do

@@ -65,7 +65,7 @@ up() {
     mkdir -p "$data/run"
     [ "$(id -u)" -ne 0 ] || chown "$os_user" "$data/run"
     as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $data/run -c max_connections=200 -c fsync=on" start >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data/run -c max_connections=300 -c fsync=on" start >/dev/null
   fi
   if ! psql_as_superuser -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'" | grep -q 1; then
     psql_as_superuser -d postgres -c "CREATE ROLE $role LOGIN PASSWORD '$role'"

@@ -22,6 +22,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string[] Providers => [$"pa-{Suffix}", $"pb-{Suffix}", $"pc-{Suffix}"];
 
+    public string ClusterId => $"cluster-{Suffix}";
+
+    public string ConnectionString { get; private set; } = "";
+
     internal IReadOnlyList<SiloProcess> Silo => _silos;
 
     public async Task InitializeAsync()
@@ -30,8 +34,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         _startedPostgres = (await Shell.RunAsync(RepoPaths.PgScript, "status")).ExitCode != 0;
         await Shell.RunOrThrowAsync(RepoPaths.PgScript, "up");
 
-        // Short database timeouts: when PostgreSQL is down the API must answer 503 promptly, not hang.
-        var connection = await Shell.RunOrThrowAsync(RepoPaths.PgScript, "url") + ";Timeout=3;Command Timeout=5";
+        // Short database timeouts, and pools small enough that three silos stay under the server's connection limit.
+        var connection = ConnectionString = await Shell.RunOrThrowAsync(RepoPaths.PgScript, "url") + ";Timeout=3;Command Timeout=5;Maximum Pool Size=40";
         var federationFile = Path.Combine(_directory, "federation.json");
         await File.WriteAllTextAsync(federationFile, JsonSerializer.Serialize(new
         {
@@ -42,7 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             "--Broker:Storage=postgres",
             $"--ConnectionStrings:Broker={connection}",
-            $"--Broker:ClusterId=cluster-{Suffix}",
+            $"--Broker:ClusterId={ClusterId}",
             $"--Broker:ServiceId=service-{Suffix}",
             $"--Broker:FederationFile={federationFile}",
             "--Broker:Negotiation:HoldTtl=00:00:05",
@@ -83,6 +87,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         await Task.WhenAll(silos.Select(i => _silos[i].WaitReadyAsync(TimeSpan.FromSeconds(90))));
+    }
+
+    /// <summary>How long until the cluster's membership table shows the silo on <paramref name="siloPort"/> as dead.</summary>
+    public async Task<TimeSpan> TimeUntilDeclaredDeadAsync(int siloPort)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var db = new Npgsql.NpgsqlConnection(ConnectionString);
+        await db.OpenAsync();
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                await using var query = new Npgsql.NpgsqlCommand(
+                    "SELECT status FROM broker_membership WHERE deployment_id = @cluster AND port = @port ORDER BY generation DESC LIMIT 1", db);
+                query.Parameters.AddWithValue("cluster", ClusterId);
+                query.Parameters.AddWithValue("port", siloPort);
+                return (int)(await query.ExecuteScalarAsync() ?? -1);
+            },
+            status => status == 6, // SiloStatus.Dead
+            $"silo on port {siloPort} declared dead",
+            TimeSpan.FromSeconds(60));
+        return clock.Elapsed;
     }
 
     public HttpClient Client(int silo, string? token = null)

@@ -32,6 +32,7 @@ public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractio
         var keys = Enumerable.Range(0, requests).Select(i => $"stream-{i}").ToArray();
         var answers = new (HttpStatusCode Status, JsonElement Body)?[requests];
         Task<TimeSpan>? failover = null;
+        Task<TimeSpan>? declaredDead = null;
         try
         {
             // Clients use the two silos that stay up; the third (provider pc) is killed a third of the way in.
@@ -45,6 +46,7 @@ public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractio
                     {
                         cluster.Silo[2].Kill();
                         failover = MeasureFailoverAsync(world, cluster.Providers[2]);
+                        declaredDead = cluster.TimeUntilDeclaredDeadAsync(cluster.Silo[2].SiloPort);
                     }
 
                     answers[i] = await world.SubmitAsync(i % 2, 1, keys[i]);
@@ -65,7 +67,9 @@ public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractio
             }
 
             var failoverTime = await failover!;
-            output.WriteLine($"the killed provider's data center answered again {failoverTime} after the kill");
+            var deadAfter = await declaredDead!;
+            output.WriteLine($"the killed provider's data center answered again {failoverTime} after the kill; the silo was declared dead after {deadAfter}");
+            Assert.True(deadAfter < TimeSpan.FromSeconds(15), $"the killed silo was declared dead only after {deadAfter}");
             Assert.True(failoverTime < TimeSpan.FromSeconds(30), $"the killed provider's data center answered again only after {failoverTime}");
 
             // Holds of interrupted negotiations end within their TTL (5 s here); then the books must balance exactly.

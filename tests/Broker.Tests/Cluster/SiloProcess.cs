@@ -10,6 +10,8 @@ internal sealed class SiloProcess(string provider, int httpPort, int siloPort, i
 
     public string Provider => provider;
 
+    public int SiloPort => siloPort;
+
     public Uri BaseAddress { get; } = new($"http://127.0.0.1:{httpPort}");
 
     public string LogFile => Path.Combine(logDirectory, $"{provider}.log");
