@@ -37,7 +37,8 @@ public sealed partial class DataCenterGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _book = new CapacityBook(state.State.Registration?.Definition.Pools ?? [], state.State.Allocations);
+        // The book owns a copy: writes serialize snapshots, so a reentrant turn never changes what is being written.
+        _book = new CapacityBook(state.State.Registration?.Definition.Pools ?? [], new Dictionary<string, StoredAllocation>(state.State.Allocations));
         _commit = new GroupCommit(WriteOrStepDownAsync);
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
         _summaryVersion = DateTime.UtcNow.Ticks;
@@ -227,6 +228,13 @@ public sealed partial class DataCenterGrain(
     {
         try
         {
+            // The storage provider may serialize off this grain's scheduler, while the next (reentrant)
+            // turn already changes the book: write a snapshot, never the live collections.
+            state.State = new DataCenterGrainState
+            {
+                Registration = state.State.Registration,
+                Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
+            };
             await state.WriteStateAsync();
         }
         catch

@@ -10,14 +10,23 @@ public sealed class LedgerGrain(
 {
     private GroupCommit? _commit;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.WriteStateAsync());
+    private Dictionary<string, LedgerEntry>? _entries;
+
+    // Writes serialize a snapshot, never the live entries a reentrant turn may be adding to.
+    private GroupCommit Commit => _commit ??= new GroupCommit(() =>
+    {
+        state.State = new LedgerGrainState { Entries = new Dictionary<string, LedgerEntry>(Entries) };
+        return state.WriteStateAsync();
+    });
+
+    private Dictionary<string, LedgerEntry> Entries => _entries ??= new Dictionary<string, LedgerEntry>(state.State.Entries);
 
     public async Task PostAsync(LedgerEntry[] entries)
     {
         var added = false;
         foreach (var entry in entries)
         {
-            added |= state.State.Entries.TryAdd(entry.Id, entry);
+            added |= Entries.TryAdd(entry.Id, entry);
         }
 
         if (added)
@@ -27,7 +36,7 @@ public sealed class LedgerGrain(
     }
 
     public Task<LedgerEntry[]> GetEntriesAsync() =>
-        Task.FromResult(state.State.Entries.Values.OrderBy(e => e.From).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray());
+        Task.FromResult(Entries.Values.OrderBy(e => e.From).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray());
 }
 
 [GenerateSerializer, Alias("broker.ledger-grain-state")]

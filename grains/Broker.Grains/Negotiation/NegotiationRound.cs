@@ -3,6 +3,7 @@ using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Federation;
 using Broker.Grains.Providers;
+using Broker.Grains.Requests;
 using Broker.Providers;
 using Broker.Requests;
 
@@ -19,7 +20,8 @@ internal sealed class NegotiationRound(
     CandidateSelector selector,
     IGrainFactory grains,
     TimeProvider time,
-    FederationView federation)
+    FederationView federation,
+    Func<PendingConfirm, Task> recordIntent)
 {
     private readonly List<TraceEntry> _trace = [];
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
@@ -135,6 +137,7 @@ internal sealed class NegotiationRound(
         }
 
         _confirmedAt.Add(offer.Offer.DataCenter);
+        await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt));
         if (await grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
         {
             return true;

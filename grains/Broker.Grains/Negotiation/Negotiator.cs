@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Broker.Domain;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
+using Broker.Grains.Requests;
 using Broker.Requests;
 using Microsoft.Extensions.Options;
 
@@ -21,12 +22,13 @@ public sealed class Negotiator(
 {
     private static readonly Tier[] TierOrder = [Tier.Home, Tier.Federation, Tier.Partner];
 
-    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, string homeProvider, RequestSpec spec)
+    // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm).
+    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent)
     {
         var settings = options.Value;
         var view = federation.Current;
         var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);
-        var round = new NegotiationRound(requestId, homeProvider, spec, selector, grains, time, view);
+        var round = new NegotiationRound(requestId, homeProvider, spec, selector, grains, time, view, recordIntent);
         try
         {
             return await NegotiateAsync(round, selector, spec, settings);

@@ -86,7 +86,7 @@ public sealed partial class RequestGrain(
         NegotiationOutcome outcome;
         try
         {
-            outcome = await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!);
+            outcome = await RecoverAsync() ?? await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!, RecordIntentAsync);
         }
         catch (Exception error)
         {
@@ -181,8 +181,58 @@ public sealed partial class RequestGrain(
         return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
     }
 
+    private async Task RecordIntentAsync(PendingConfirm confirm)
+    {
+        Record.Pending = [.. Record.Pending, confirm];
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// After a crash mid-negotiation: asks the data centers of the intent log again. Their confirms are
+    /// idempotent, so those that did confirm say yes. A complete set becomes the decision; anything less is
+    /// released and the negotiation starts over. Null when there is nothing to recover.
+    /// </summary>
+    private async Task<NegotiationOutcome?> RecoverAsync()
+    {
+        if (Record.Pending.Length == 0)
+        {
+            return null;
+        }
+
+        var pending = Record.Pending;
+        var confirmed = new List<PendingConfirm>();
+        foreach (var confirm in pending)
+        {
+            if (await GrainFactory.GetGrain<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.LeaseExpiresAt))
+            {
+                confirmed.Add(confirm);
+            }
+        }
+
+        var parts = confirmed.SelectMany(c => c.Parts).ToArray();
+        var complete = Record.Spec!.Items.All(item => parts.Where(p => p.Resource == item.Resource).Sum(p => p.Amount) == item.Amount)
+            && parts.Length > 0 && (Record.Spec.Splittable || confirmed.Count == 1);
+        if (complete)
+        {
+            LogRecovered(Id, confirmed.Count);
+            var trace = confirmed.Select(c => new TraceEntry(c.DataCenter, c.Provider, TraceOutcome.Won, "recovered after a silo failure", null)).ToArray();
+            return new NegotiationOutcome(
+                new Allocation { Tier = confirmed.Max(c => c.Tier), Provider = confirmed[0].Provider, Parts = parts },
+                null,
+                trace,
+                confirmed[0].LeaseExpiresAt);
+        }
+
+        await Task.WhenAll(confirmed.Select(c => GrainFactory.GetGrain<IDataCenterGrain>(c.DataCenter).ReleaseAsync(Id)));
+        await GrainFactory.GetGrain<IProviderGrain>(Record.HomeProvider).ReleaseContractAsync(Id);
+        Record.Pending = [];
+        await state.WriteStateAsync();
+        return null;
+    }
+
     private async Task DecideAsync(NegotiationOutcome outcome)
     {
+        Record.Pending = [];
         Record.Trace = outcome.Trace;
         Record.DecidedAt = time.GetUtcNow();
         if (outcome.Allocation is { } allocation)
@@ -294,6 +344,9 @@ public sealed partial class RequestGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} recovered its allocation from {Confirms} confirms of an interrupted negotiation")]
+    private partial void LogRecovered(string requestId, int confirms);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The tenant index could not record request {RequestId}")]
     private partial void LogTrackingFailed(string requestId, Exception error);

@@ -22,6 +22,8 @@ public sealed class RequestRecord
     [Id(11)] public TraceEntry[] Trace { get; set; } = [];
     /// <summary>Whether the capacity went back and the charges were posted after the request ended; redone on activation if not.</summary>
     [Id(12)] public bool Settled { get; set; }
+    /// <summary>Confirms sent (or about to be) during the current negotiation: the intent log.</summary>
+    [Id(13)] public PendingConfirm[] Pending { get; set; } = [];
 
     public bool IsDecided => State is not (RequestState.None or RequestState.Negotiating);
 

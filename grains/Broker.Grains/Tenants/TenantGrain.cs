@@ -11,22 +11,32 @@ public sealed class TenantGrain(
 {
     private GroupCommit? _commit;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.WriteStateAsync());
+    private Dictionary<string, TrackedRequest>? _requests;
+
+    // Writes serialize a snapshot: the storage provider may serialize off this grain's scheduler while
+    // the next (reentrant) turn already changes the live index.
+    private GroupCommit Commit => _commit ??= new GroupCommit(() =>
+    {
+        state.State = new TenantGrainState { Requests = new Dictionary<string, TrackedRequest>(Requests) };
+        return state.WriteStateAsync();
+    });
+
+    private Dictionary<string, TrackedRequest> Requests => _requests ??= new Dictionary<string, TrackedRequest>(state.State.Requests);
 
     public async Task TrackAsync(TrackedRequest request)
     {
-        if (state.State.Requests.TryGetValue(request.Id, out var known) && known == request)
+        if (Requests.TryGetValue(request.Id, out var known) && known == request)
         {
             return;
         }
 
-        state.State.Requests[request.Id] = request;
+        Requests[request.Id] = request;
         await Commit.CommitAsync();
     }
 
     public Task<RequestPage> ListAsync(RequestState? filter, int limit, string? after)
     {
-        var matching = state.State.Requests.Values.Where(r => filter is null || r.State == filter);
+        var matching = Requests.Values.Where(r => filter is null || r.State == filter);
         if (after is not null && RequestCursor.TryParse(after, out var position))
         {
             matching = matching.Where(r => RequestCursor.IsAfter(r, position));

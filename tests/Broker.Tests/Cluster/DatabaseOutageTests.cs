@@ -32,8 +32,8 @@ public sealed class DatabaseOutageTests(ClusterFixture cluster, Xunit.Abstractio
         var clock = Stopwatch.StartNew();
         var after = await Eventually.ReturnsAsync(
             () => world.SubmitAsync(0, 1, "after-" + Guid.NewGuid()),
-            a => a?.Status == HttpStatusCode.Created,
-            "a request is served after the database is back",
+            a => a?.Status == HttpStatusCode.Created && a.Value.Body.State() == "allocated",
+            "a request is allocated after the database is back",
             TimeSpan.FromSeconds(90));
         output.WriteLine($"served again {clock.Elapsed} after the database was back; answers during the outage: {string.Join(", ", during.Select(d => $"{(int)d.Status} in {d.Took.TotalSeconds:F1}s"))}");
 
