@@ -19,6 +19,9 @@ role="broker"
 data="${BROKER_PG_DATA:-$repo/.data/postgres}"
 os_user="broker-pg"
 
+# The server user may not be allowed into the caller's working directory (a checkout under /root, say).
+cd /
+
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
     runuser -u "$os_user" -- "$@"
