@@ -50,8 +50,9 @@ url() {
   echo "Host=127.0.0.1;Port=$port;Database=$database;Username=$role;Password=$role"
 }
 
+# psql is only a client: it runs as the caller (who can read the schema files), over TCP with trust auth.
 psql_as_superuser() {
-  as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"
+  "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"
 }
 
 running() {
@@ -77,7 +78,7 @@ up() {
     psql_as_superuser -d postgres -c "CREATE DATABASE $database OWNER $role"
   fi
   for script in "$here"/schema/*.sql; do
-    PGOPTIONS="-c client_min_messages=warning" as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$role" -d "$database" -f "$script" >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$role" -d "$database" -f "$script" >/dev/null
   done
   echo "PostgreSQL is up on 127.0.0.1:$port, database '$database', schema applied."
 }

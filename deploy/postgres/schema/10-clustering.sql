@@ -25,6 +25,17 @@ CREATE TABLE IF NOT EXISTS broker_membership
     PRIMARY KEY (deployment_id, address, port, generation)
 );
 
+-- Moves the cluster's version from the one the silo read to the next; false if somebody moved it first.
+CREATE OR REPLACE FUNCTION broker_membership_bump_version(p_deployment_id text, p_version integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE broker_membership_version
+       SET version = version + 1, changed_at = now()
+     WHERE deployment_id = p_deployment_id AND version = p_version;
+    RETURN FOUND;
+END;
+$$;
+
 -- Adds a silo's row and moves the version on, both or neither. Returns 1 on success, 0 otherwise.
 CREATE OR REPLACE FUNCTION broker_membership_insert(
     p_deployment_id text, p_address text, p_port integer, p_generation integer, p_silo_name text,
@@ -42,10 +53,7 @@ BEGIN
             RETURN 0;
         END IF;
 
-        UPDATE broker_membership_version
-           SET version = version + 1, changed_at = now()
-         WHERE deployment_id = p_deployment_id AND version = p_version;
-        IF NOT FOUND THEN
+        IF NOT broker_membership_bump_version(p_deployment_id, p_version) THEN
             -- Somebody changed the table since this silo read it: undo the insert.
             RAISE EXCEPTION USING ERRCODE = 'serialization_failure';
         END IF;
@@ -63,10 +71,7 @@ CREATE OR REPLACE FUNCTION broker_membership_update(
 LANGUAGE plpgsql AS $$
 BEGIN
     BEGIN
-        UPDATE broker_membership_version
-           SET version = version + 1, changed_at = now()
-         WHERE deployment_id = p_deployment_id AND version = p_version;
-        IF NOT FOUND THEN
+        IF NOT broker_membership_bump_version(p_deployment_id, p_version) THEN
             RETURN 0;
         END IF;
 

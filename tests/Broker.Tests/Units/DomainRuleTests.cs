@@ -100,6 +100,46 @@ public sealed class DomainRuleTests
     }
 
     [Fact]
+    public void FederationMerge_UpsertsByIdAtEveryLevelAndNeverDrops()
+    {
+        var current = new FederationDocument
+        {
+            Providers =
+            [
+                new ProviderDefinition
+                {
+                    Id = "p",
+                    Name = "old",
+                    DataCenters = [new DataCenterDefinition { Id = "a", Location = "DE-HH" }, new DataCenterDefinition { Id = "b", Location = "DE-HH" }],
+                    Admins = [new AdminDefinition { Token = "t1" }],
+                },
+            ],
+            Tenants = [new TenantDefinition { Id = "x", HomeProvider = "p" }],
+        };
+        var change = new FederationDocument
+        {
+            Providers =
+            [
+                new ProviderDefinition
+                {
+                    Id = "p",
+                    Name = "new",
+                    DataCenters = [new DataCenterDefinition { Id = "b", Location = "DE-BY" }, new DataCenterDefinition { Id = "c", Location = "DE-NW" }],
+                    Admins = [new AdminDefinition { Token = "t2" }],
+                },
+            ],
+        };
+
+        var merged = FederationMerge.Upsert(current, change);
+
+        var provider = Assert.Single(merged.Providers);
+        Assert.Equal("new", provider.Name);
+        Assert.Equal(["a:DE-HH", "b:DE-BY", "c:DE-NW"], provider.DataCenters.Select(dc => $"{dc.Id}:{dc.Location}"));
+        Assert.Equal(["t1", "t2"], provider.Admins.Select(a => a.Token));
+        Assert.Equal("x", Assert.Single(merged.Tenants).Id);
+    }
+
+    [Fact]
     public void FederationValidator_NamesEveryProblemByPath()
     {
         var document = new FederationDocument
