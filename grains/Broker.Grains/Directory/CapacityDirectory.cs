@@ -11,14 +11,30 @@ public sealed class CapacityDirectory
 {
     private readonly ConcurrentDictionary<string, DataCenterSummary> _summaries = new(StringComparer.Ordinal);
 
+    // Resource class -> ids of the data centers with a pool of it: a request looks only at those, so the
+    // cost of choosing candidates grows with the offers of a class, not with the size of the federation.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _byResource = new(StringComparer.Ordinal);
+
     public ICollection<DataCenterSummary> All => _summaries.Values;
+
+    /// <summary>The data centers with a pool of <paramref name="resource"/> (pools are never removed, only resized).</summary>
+    public IEnumerable<DataCenterSummary> Offering(string resource) =>
+        _byResource.TryGetValue(resource, out var ids)
+            ? ids.Keys.Select(Find).OfType<DataCenterSummary>()
+            : [];
 
     public DataCenterSummary? Find(string dataCenterId) => _summaries.GetValueOrDefault(dataCenterId);
 
     /// <summary>Keeps <paramref name="summary"/> unless a newer one of the same data center is already known.</summary>
-    public void Apply(DataCenterSummary summary) =>
-        _summaries.AddOrUpdate(
+    public void Apply(DataCenterSummary summary)
+    {
+        var current = _summaries.AddOrUpdate(
             summary.Id,
             summary,
             (_, known) => known.Version >= summary.Version ? known : summary);
+        foreach (var pool in current.Pools)
+        {
+            _byResource.GetOrAdd(pool.Resource, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))[summary.Id] = true;
+        }
+    }
 }

@@ -42,7 +42,8 @@ public sealed class Negotiator(
 
     private async Task<NegotiationOutcome> NegotiateAsync(NegotiationRound round, CandidateSelector selector, RequestSpec spec, NegotiationOptions settings)
     {
-        var (candidates, rejection) = selector.ForBundle(directory.All);
+        // A bundle needs every class in one data center: those offering the first class are all there is to look at.
+        var (candidates, rejection) = selector.ForBundle(directory.Offering(spec.Items[0].Resource));
         if (rejection is null)
         {
             var allocation = await TryBundleAsync(round, candidates, settings);
@@ -54,13 +55,14 @@ public sealed class Negotiator(
 
         if (spec.Splittable && spec.Items.Any(i => ResourceClasses.IsStorage(i.Resource)))
         {
-            var split = await new SplitNegotiation(round, selector.ForSplit(directory.All), settings).RunAsync();
+            var offeringAny = spec.Items.SelectMany(i => directory.Offering(i.Resource)).DistinctBy(dc => dc.Id).ToList();
+            var split = await new SplitNegotiation(round, selector.ForSplit(offeringAny), settings).RunAsync();
             if (split is not null)
             {
                 return round.Finish(split, null);
             }
 
-            if (rejection?.Code == RejectionCode.Unsatisfiable && selector.ForSplit(directory.All).Count > 0)
+            if (rejection?.Code == RejectionCode.Unsatisfiable && selector.ForSplit(offeringAny).Count > 0)
             {
                 rejection = null;
             }

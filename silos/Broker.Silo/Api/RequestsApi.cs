@@ -184,5 +184,5 @@ public static class RequestsApi
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"there is no request '{id}'");
 
     private static bool IsKnownResource(string resource, FederationRegistry federation, CapacityDirectory directory) =>
-        federation.Current.ResourceClasses.Contains(resource) || directory.All.Any(dc => dc.Pool(resource) is not null);
+        federation.Current.ResourceClasses.Contains(resource) || directory.Offering(resource).Any();
 }
