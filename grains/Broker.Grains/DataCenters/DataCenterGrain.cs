@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Directory;
 using Broker.Federation;
 using Broker.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Broker.Federation;
 using Broker.Grains.Directory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Grains.Federation;
 

@@ -1,5 +1,5 @@
-using Orleans.Concurrency;
 using Broker.Ledger;
+using Orleans.Concurrency;
 
 namespace Broker.Grains.Ledger;
 

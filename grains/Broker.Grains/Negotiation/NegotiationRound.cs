@@ -25,7 +25,6 @@ internal sealed class NegotiationRound(
 {
     private readonly List<TraceEntry> _trace = [];
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _confirmedAt = new(StringComparer.Ordinal);
     private int _offersOverBudget;
     private int _offersTotal;
 
@@ -136,7 +135,6 @@ internal sealed class NegotiationRound(
             LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
         }
 
-        _confirmedAt.Add(offer.Offer.DataCenter);
         await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt));
         if (await grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
         {
@@ -153,18 +151,8 @@ internal sealed class NegotiationRound(
     }
 
     /// <summary>Undoes confirmed parts of an allocation that could not be completed.</summary>
-    public async Task ReleaseConfirmedAsync(IEnumerable<PricedOffer> confirmed)
-    {
-        await Task.WhenAll(confirmed.Select(c => grains.GetGrain<IDataCenterGrain>(c.Offer.DataCenter).ReleaseAsync(requestId)));
-        await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
-    }
-
-    /// <summary>After a fault: releases whatever this negotiation may have confirmed, so no allocation is orphaned.</summary>
-    public async Task CompensateAsync()
-    {
-        await Task.WhenAll(_confirmedAt.Select(dc => grains.GetGrain<IDataCenterGrain>(dc).ReleaseAsync(requestId)));
-        await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
-    }
+    public Task ReleaseConfirmedAsync(IEnumerable<PricedOffer> confirmed) =>
+        CapacityReturn.ReleaseAsync(grains, requestId, homeProvider, confirmed.SelectMany(c => c.Parts).ToArray());
 
     public Task CancelAsync(PricedOffer offer) =>
         grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).CancelHoldAsync(offer.Offer.HoldId);

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Broker.Domain;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Grains.Requests;
 using Broker.Requests;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Broker.Grains.Negotiation;
@@ -29,15 +29,9 @@ public sealed class Negotiator(
         var view = federation.Current;
         var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);
         var round = new NegotiationRound(requestId, homeProvider, spec, selector, grains, time, view, recordIntent);
-        try
-        {
-            return await NegotiateAsync(round, selector, spec, settings);
-        }
-        catch
-        {
-            await round.CompensateAsync();
-            throw;
-        }
+
+        // No compensation here on a fault: every confirm was recorded first, and the request releases those.
+        return await NegotiateAsync(round, selector, spec, settings);
     }
 
     private async Task<NegotiationOutcome> NegotiateAsync(NegotiationRound round, CandidateSelector selector, RequestSpec spec, NegotiationOptions settings)

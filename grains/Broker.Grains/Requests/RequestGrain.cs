@@ -1,12 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
 using Broker.Ledger;
-using Broker.Providers;
 using Broker.Requests;
 using Broker.Tenants;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Grains.Requests;
@@ -223,12 +222,15 @@ public sealed partial class RequestGrain(
                 confirmed[0].LeaseExpiresAt);
         }
 
-        await Task.WhenAll(confirmed.Select(c => GrainFactory.GetGrain<IDataCenterGrain>(c.DataCenter).ReleaseAsync(Id)));
-        await GrainFactory.GetGrain<IProviderGrain>(Record.HomeProvider).ReleaseContractAsync(Id);
+        await ReleasePendingAsync();
         Record.Pending = [];
         await state.WriteStateAsync();
         return null;
     }
+
+    // Releasing where nothing was confirmed is a no-op; the log cannot tell which confirms went through.
+    private Task ReleasePendingAsync() =>
+        CapacityReturn.ReleaseAsync(GrainFactory, Id, Record.HomeProvider, Record.Pending.SelectMany(p => p.Parts).ToArray());
 
     private async Task DecideAsync(NegotiationOutcome outcome)
     {
@@ -258,11 +260,13 @@ public sealed partial class RequestGrain(
     }
 
     /// <summary>
-    /// A fault (not an expected outcome) broke the negotiation; the negotiator already released whatever it
-    /// had confirmed, so the request ends rejected with nothing allocated.
+    /// A fault (not an expected outcome) broke the negotiation: whatever the intent log says may have been
+    /// confirmed is released, so the request ends rejected with nothing allocated.
     /// </summary>
     private async Task GiveUpAsync(Exception error)
     {
+        await ReleasePendingAsync();
+        Record.Pending = [];
         Record.State = RequestState.Rejected;
         Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
         Record.DecidedAt = time.GetUtcNow();
@@ -294,11 +298,7 @@ public sealed partial class RequestGrain(
     private async Task SettleAsync()
     {
         var allocation = Record.Allocation!;
-        await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.GetGrain<IDataCenterGrain>(dc).ReleaseAsync(Id)));
-        if (allocation.Parts.Any(p => p.Tier == Tier.Partner))
-        {
-            await GrainFactory.GetGrain<IProviderGrain>(Record.HomeProvider).ReleaseContractAsync(Id);
-        }
+        await CapacityReturn.ReleaseAsync(GrainFactory, Id, Record.HomeProvider, allocation.Parts);
 
         var entries = UsageCharges.For(Id, Record.Tenant, Record.HomeProvider, allocation, Record.DecidedAt!.Value, Record.EndedAt!.Value);
         await Task.WhenAll(UsageCharges.ByLedger(entries).Select(l => GrainFactory.GetGrain<ILedgerGrain>(l.LedgerKey).PostAsync(l.Entries)));

@@ -1,6 +1,6 @@
-using Orleans.Concurrency;
 using Broker.Domain;
 using Broker.Tenants;
+using Orleans.Concurrency;
 
 namespace Broker.Grains.Tenants;
 

@@ -1,6 +1,6 @@
-using Broker.Grains;
 using System.Globalization;
 using System.Security.Claims;
+using Broker.Grains;
 using Broker.Grains.Federation;
 using Broker.Ledger;
 using Broker.Silo.Auth;
