@@ -6,10 +6,33 @@ namespace Broker.Grains;
 /// change has finished. Under a burst this turns one write per change into one write per round trip,
 /// without ever acknowledging anything before it is durable. Use only from the grain's own scheduler.
 /// </summary>
-internal sealed class GroupCommit(Func<Task> write)
+internal sealed class GroupCommit
 {
+    private readonly Func<Task> _write;
     private Task _inFlight = Task.CompletedTask;
     private Task? _next;
+
+    private GroupCommit(Func<Task> write) => _write = write;
+
+    /// <summary>
+    /// Writes snapshots taken by <paramref name="snapshot"/>, never the grain's live collections: a storage
+    /// provider may serialize off the grain's scheduler while the next (reentrant) turn already changes them.
+    /// <paramref name="onFailure"/> runs when a write fails, before the callers see the failure.
+    /// </summary>
+    public static GroupCommit OfSnapshots<TState>(IPersistentState<TState> state, Func<TState> snapshot, Action? onFailure = null) =>
+        new(async () =>
+        {
+            state.State = snapshot();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                onFailure?.Invoke();
+                throw;
+            }
+        });
 
     /// <summary>Completes when a write that began after this call has finished.</summary>
     public Task CommitAsync()
@@ -21,7 +44,7 @@ internal sealed class GroupCommit(Func<Task> write)
 
         if (_inFlight.IsCompleted)
         {
-            _inFlight = write();
+            _inFlight = _write();
             return _inFlight;
         }
 
@@ -41,7 +64,7 @@ internal sealed class GroupCommit(Func<Task> write)
         }
 
         _next = null;
-        _inFlight = write();
+        _inFlight = _write();
         await _inFlight;
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class DataCenterGrain(
     private CapacityBook _book = null!;
     private GroupCommit _commit = null!;
     private IGrainTimer _holdExpiryWakeUp = null!;
+    private IGrainTimer? _homeWatch;
     private long _summaryVersion;
     private bool _publishing;
     private bool _publishAgain;
@@ -39,7 +40,16 @@ public sealed partial class DataCenterGrain(
     {
         // The book owns a copy: writes serialize snapshots, so a reentrant turn never changes what is being written.
         _book = new CapacityBook(state.State.Registration?.Definition.Pools ?? [], new Dictionary<string, StoredAllocation>(state.State.Allocations));
-        _commit = new GroupCommit(WriteOrStepDownAsync);
+        // A failed write leaves memory ahead of storage: this activation then steps down, so the next one
+        // starts from what is durable (also the answer when another activation won an ETag race).
+        _commit = GroupCommit.OfSnapshots(
+            state,
+            () => new DataCenterGrainState
+            {
+                Registration = state.State.Registration,
+                Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
+            },
+            DeactivateOnIdle);
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
         _summaryVersion = DateTime.UtcNow.Ticks;
 
@@ -47,8 +57,7 @@ public sealed partial class DataCenterGrain(
         var period = directory.Value.RepublishInterval;
         this.RegisterGrainTimer(OnTimerAsync, period, period);
         _holdExpiryWakeUp = this.RegisterGrainTimer(OnTimerAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var homeCheck = directory.Value.HomeCheckInterval;
-        this.RegisterGrainTimer(GoHomeIfAwayAsync, homeCheck, homeCheck);
+        WatchForHomeIfAway();
         if (state.State.Registration is not null)
         {
             RequestPublish();
@@ -66,6 +75,7 @@ public sealed partial class DataCenterGrain(
 
         state.State.Registration = registration;
         await _commit.CommitAsync();
+        WatchForHomeIfAway();
         RequestPublish();
     }
 
@@ -195,6 +205,17 @@ public sealed partial class DataCenterGrain(
         RequestPublish();
     }
 
+    /// <summary>Only a data center running away from its owner's silos needs to look for a way home.</summary>
+    private void WatchForHomeIfAway()
+    {
+        var owner = state.State.Registration?.ProviderId;
+        if (_homeWatch is null && owner is not null && owner != host.Provider)
+        {
+            var every = directory.Value.HomeCheckInterval;
+            _homeWatch = this.RegisterGrainTimer(GoHomeIfAwayAsync, every, every);
+        }
+    }
+
     /// <summary>
     /// Placement puts this grain on its owner's silo when one is alive at activation; after an outage (or
     /// when the owner's silo started later) it runs elsewhere. Once an owner's silo is alive again, the
@@ -202,8 +223,8 @@ public sealed partial class DataCenterGrain(
     /// </summary>
     private Task GoHomeIfAwayAsync(CancellationToken cancellationToken)
     {
-        var owner = state.State.Registration?.ProviderId;
-        if (owner is not null && owner != host.Provider && providerSilos.AnyAliveFor(owner))
+        var owner = state.State.Registration!.ProviderId;
+        if (providerSilos.AnyAliveFor(owner))
         {
             LogMigratingHome(this.GetPrimaryKeyString(), owner);
             this.MigrateOnIdle();
@@ -217,30 +238,6 @@ public sealed partial class DataCenterGrain(
         if (_book.PurgeExpired(now))
         {
             await _commit.CommitAsync();
-        }
-    }
-
-    /// <summary>
-    /// A failed write leaves memory ahead of storage: this activation steps down so the next one starts
-    /// from what is durable (also the answer when another activation won an ETag race).
-    /// </summary>
-    private async Task WriteOrStepDownAsync()
-    {
-        try
-        {
-            // The storage provider may serialize off this grain's scheduler, while the next (reentrant)
-            // turn already changes the book: write a snapshot, never the live collections.
-            state.State = new DataCenterGrainState
-            {
-                Registration = state.State.Registration,
-                Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
-            };
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
         }
     }
 

@@ -12,12 +12,7 @@ public sealed class LedgerGrain(
 
     private Dictionary<string, LedgerEntry>? _entries;
 
-    // Writes serialize a snapshot, never the live entries a reentrant turn may be adding to.
-    private GroupCommit Commit => _commit ??= new GroupCommit(() =>
-    {
-        state.State = new LedgerGrainState { Entries = new Dictionary<string, LedgerEntry>(Entries) };
-        return state.WriteStateAsync();
-    });
+    private GroupCommit Commit => _commit ??= GroupCommit.OfSnapshots(state, () => new LedgerGrainState { Entries = new Dictionary<string, LedgerEntry>(Entries) });
 
     private Dictionary<string, LedgerEntry> Entries => _entries ??= new Dictionary<string, LedgerEntry>(state.State.Entries);
 

@@ -13,13 +13,7 @@ public sealed class TenantGrain(
 
     private Dictionary<string, TrackedRequest>? _requests;
 
-    // Writes serialize a snapshot: the storage provider may serialize off this grain's scheduler while
-    // the next (reentrant) turn already changes the live index.
-    private GroupCommit Commit => _commit ??= new GroupCommit(() =>
-    {
-        state.State = new TenantGrainState { Requests = new Dictionary<string, TrackedRequest>(Requests) };
-        return state.WriteStateAsync();
-    });
+    private GroupCommit Commit => _commit ??= GroupCommit.OfSnapshots(state, () => new TenantGrainState { Requests = new Dictionary<string, TrackedRequest>(Requests) });
 
     private Dictionary<string, TrackedRequest> Requests => _requests ??= new Dictionary<string, TrackedRequest>(state.State.Requests);
 
