@@ -113,26 +113,29 @@ SELECT broker_define_query('UpdateIAmAlivetimeKey', $q$
      WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation;
 $q$);
 
--- The version row comes back even when the silo's row does not exist (the outer join).
-SELECT broker_define_query('MembershipReadRowKey', $q$
-    SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
-           m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
-           m.suspect_times AS SuspectTimes, m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime,
-           v.version AS Version
+-- The cluster's rows (all, or one silo's), always with the version row: the outer join keeps it even
+-- when no silo row matches, because the silos need the version to change the table.
+CREATE OR REPLACE FUNCTION broker_membership_rows(
+    p_deployment_id text, p_address text, p_port integer, p_generation integer)
+RETURNS TABLE (DeploymentId varchar, Address varchar, Port integer, Generation integer, SiloName varchar,
+               HostName varchar, Status integer, ProxyPort integer, SuspectTimes varchar, StartTime timestamptz,
+               IAmAliveTime timestamptz, Version integer)
+LANGUAGE sql STABLE AS $$
+    SELECT v.deployment_id, m.address, m.port, m.generation, m.silo_name, m.host_name, m.status, m.proxy_port,
+           m.suspect_times, m.start_time, m.i_am_alive_time, v.version
       FROM broker_membership_version v
       LEFT JOIN broker_membership m
-        ON m.deployment_id = v.deployment_id AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
-     WHERE v.deployment_id = @DeploymentId;
+        ON m.deployment_id = v.deployment_id
+       AND (p_address IS NULL OR (m.address = p_address AND m.port = p_port AND m.generation = p_generation))
+     WHERE v.deployment_id = p_deployment_id;
+$$;
+
+SELECT broker_define_query('MembershipReadRowKey', $q$
+    SELECT * FROM broker_membership_rows(@DeploymentId, @Address, @Port, @Generation);
 $q$);
 
 SELECT broker_define_query('MembershipReadAllKey', $q$
-    SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
-           m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
-           m.suspect_times AS SuspectTimes, m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime,
-           v.version AS Version
-      FROM broker_membership_version v
-      LEFT JOIN broker_membership m ON m.deployment_id = v.deployment_id
-     WHERE v.deployment_id = @DeploymentId;
+    SELECT * FROM broker_membership_rows(@DeploymentId, NULL, NULL, NULL);
 $q$);
 
 SELECT broker_define_query('DeleteMembershipTableEntriesKey', $q$

@@ -53,12 +53,15 @@ internal sealed class NegotiationRound(
         var offers = await Task.WhenAll(batch.Select(c => AskAsync(c, spec.Items, partial: false)));
         var ranked = Rank(offers.OfType<PricedOffer>().ToList());
         Allocation? won = null;
+
+        // Holds that will not be used are given back at once and together, not one after the other.
+        var cancels = new List<Task>();
         foreach (var offer in ranked)
         {
             if (won is not null)
             {
                 Trace(offer, TraceOutcome.Outranked, "a better offer won");
-                await CancelAsync(offer);
+                cancels.Add(CancelAsync(offer));
                 continue;
             }
 
@@ -66,7 +69,7 @@ internal sealed class NegotiationRound(
             {
                 _offersOverBudget++;
                 Trace(offer, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{offer.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
-                await CancelAsync(offer);
+                cancels.Add(CancelAsync(offer));
                 continue;
             }
 
@@ -77,6 +80,7 @@ internal sealed class NegotiationRound(
             }
         }
 
+        await Task.WhenAll(cancels);
         return won;
     }
 
