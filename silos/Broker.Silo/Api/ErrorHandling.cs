@@ -52,7 +52,6 @@ public static class ErrorHandling
                 or Orleans.Runtime.OrleansMessageRejectionException
                 or Orleans.Runtime.ClientNotAvailableException
                 or Orleans.Storage.InconsistentStateException
-                or StorageUnavailableException
                 or System.Data.Common.DbException
                 or System.Net.Sockets.SocketException)
             {

@@ -34,7 +34,6 @@ public static class BrokerApp
         {
             silo.UseBrokerStorage(broker, builder.Configuration);
             silo.UseProviderAffinePlacement(broker.Provider);
-            silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
             silo.AddDashboard();
         });
         builder.Services.AddBrokerGrains();

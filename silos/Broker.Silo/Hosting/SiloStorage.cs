@@ -32,6 +32,12 @@ public static class SiloStorage
         membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
     }
 
+    /// <summary>The Orleans binary serializer for the broker's grain state, whichever provider stores it.</summary>
+    private static void StoreStatesInBinary<TOptions>(ISiloBuilder silo)
+        where TOptions : class, IStorageProviderSerializerOptions =>
+        silo.Services.AddOptions<TOptions>(StorageNames.Broker)
+            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+
     public static ISiloBuilder UseBrokerStorage(this ISiloBuilder silo, BrokerOptions broker, IConfiguration configuration)
     {
         if (broker.Storage == Postgres)
@@ -46,13 +52,12 @@ public static class SiloStorage
             silo.ConfigureEndpoints(IPAddress.Loopback, broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.AddAdoNetGrainStorage(StorageNames.Broker, o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Broker)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            StoreStatesInBinary<AdoNetGrainStorageOptions>(silo);
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
 
-            // The driver's exceptions travel inside Orleans' own (an activation that could not read its
-            // state, say): let them cross silos, so the caller learns that the database is unavailable.
+            // Let the driver's exceptions cross silos (also inside Orleans' own, as when an activation could
+            // not read its state): the HTTP edge then sees a database failure and answers 503, not 500.
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             return silo;
         }
@@ -60,8 +65,7 @@ public static class SiloStorage
         silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
         silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
         silo.AddMemoryGrainStorage(StorageNames.Broker);
-        silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Broker)
-            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        StoreStatesInBinary<MemoryGrainStorageOptions>(silo);
         silo.UseInMemoryReminderService();
         return silo;
     }
