@@ -33,10 +33,35 @@ public static partial class Iso8601Duration
         }
     }
 
-    public static string Format(TimeSpan duration) =>
-        duration.Ticks % TimeSpan.TicksPerDay == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"P{(long)duration.TotalDays}D")
-            : string.Create(CultureInfo.InvariantCulture, $"PT{duration.TotalSeconds}S");
+    /// <summary>The shortest exact form in days, hours, minutes and seconds: <c>P30D</c>, <c>PT2H</c>, <c>P1DT30M</c>.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        var text = new System.Text.StringBuilder("P");
+        if (duration.Days > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{duration.Days}D");
+        }
+
+        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond / (double)TimeSpan.TicksPerSecond);
+        if (duration.Hours == 0 && duration.Minutes == 0 && seconds == 0)
+        {
+            return text.Length == 1 ? "PT0S" : text.ToString();
+        }
+
+        text.Append('T');
+        Part(text, duration.Hours, 'H');
+        Part(text, duration.Minutes, 'M');
+        Part(text, seconds, 'S');
+        return text.ToString();
+    }
+
+    private static void Part(System.Text.StringBuilder text, double value, char unit)
+    {
+        if (value != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{value}{unit}");
+        }
+    }
 
     private static double Number(Match match, string group) =>
         match.Groups[group].Success ? double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;

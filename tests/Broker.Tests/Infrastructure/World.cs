@@ -15,6 +15,12 @@ public sealed class World(BrokerFixture broker, WorldBuilder builder)
 
     public string Resource(string resourceClass) => builder.Resource(resourceClass);
 
+    /// <summary>The bearer token of a tenant of this world.</summary>
+    public string Token(string tenant) => builder.TokenOf(tenant);
+
+    /// <summary>The bearer token of a provider's admin in this world.</summary>
+    public string AdminToken(string providerName) => builder.AdminTokenOf(providerName);
+
     /// <summary>The shared client of a tenant; do not dispose it.</summary>
     public HttpClient Tenant(string name) => _clients.GetOrAdd(builder.TokenOf(name), token => broker.Client(token));
 

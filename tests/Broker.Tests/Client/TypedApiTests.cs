@@ -1,0 +1,102 @@
+using Broker.Client;
+using RequestState = Broker.Client.RequestState;
+
+namespace Broker.Tests.Client;
+
+/// <summary>Every v1 endpoint through the typed client against a real broker: the records read what the broker writes.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class TypedApiTests(BrokerFixture broker)
+{
+    [Fact]
+    public async Task TenantLifecycle_CreateListRenewReleaseBill()
+    {
+        var world = await CreateWorldAsync();
+        using var harness = new ClientHarness(broker.BaseAddress, world.Token("a"), new FaultInjectionHandler());
+        var tenant = harness.Client;
+        var ssd = world.Resource("storage.ssd");
+
+        var allocated = await tenant.RequestAsync(new NewRequest
+        {
+            Items = [new RequestItem(ssd, 300)],
+            Constraints = new RequestConstraints { ProtectionLevel = Broker.Client.ProtectionLevel.High, Residency = "DE-HH" },
+            Lease = "PT2H",
+        });
+        broker.Clock.Advance(TimeSpan.FromSeconds(1)); // "newest first" needs distinct creation times
+        var rejected = await tenant.RequestAsync(new NewRequest { Items = [new RequestItem(ssd, 999_999)] });
+        broker.Clock.Advance(TimeSpan.FromSeconds(1));
+        var accepted = await tenant.CreateRequestAsync(new NewRequest { Items = [new RequestItem(ssd, 1)] }, respondAsync: true);
+        var decided = await tenant.WaitForDecisionAsync(accepted.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RequestState.Allocated, allocated.State);
+        Assert.Equal((Broker.Client.Tier.Home, world.Id("home"), 300L), (allocated.Allocation!.Tier, allocated.Allocation.Provider, allocated.Allocation.Parts.Single().Amount));
+        Assert.Equal((Broker.Client.ProtectionLevel.High, "DE-HH", "PT2H"), (allocated.Request.Constraints.ProtectionLevel, allocated.Request.Constraints.Residency, allocated.Request.Lease));
+        Assert.Equal((RequestState.Rejected, "no-capacity"), (rejected.State, rejected.Reason!.Code));
+        Assert.Equal(RequestState.Negotiating, accepted.State);
+        Assert.Equal(RequestState.Allocated, decided.State);
+
+        var firstPage = await tenant.ListRequestsAsync(limit: 2);
+        Assert.Equal([decided.Id, rejected.Id], firstPage.Items.Select(r => r.Id));
+        var all = new List<string>();
+        await foreach (var request in tenant.ListAllRequestsAsync(RequestState.Allocated))
+        {
+            all.Add(request.Id);
+        }
+
+        Assert.Equal([decided.Id, allocated.Id], all);
+
+        broker.Clock.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(2));
+        var renewed = await tenant.RenewRequestAsync(allocated.Id, "PT3H");
+        Assert.Equal(broker.Clock.GetUtcNow() + TimeSpan.FromHours(3), renewed.LeaseExpiresAt);
+        var released = await tenant.ReleaseRequestAsync(allocated.Id);
+        Assert.Equal(RequestState.Released, released.State);
+        Assert.Equal(RequestState.Released, (await tenant.ReleaseRequestAsync(allocated.Id)).State);
+
+        var bill = await tenant.GetTenantBillAsync(world.Id("a"), broker.Clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([allocated.Id], bill.Requests.Select(r => r.RequestId));
+        Assert.Equal(300 * 0.0001m * 0.5m, bill.Total);
+    }
+
+    [Fact]
+    public async Task CatalogCapacityPoolsAndFederation_ReadAndChangedTyped()
+    {
+        var world = await CreateWorldAsync();
+        using var harness = new ClientHarness(broker.BaseAddress, world.Token("a"), new FaultInjectionHandler());
+        var ssd = world.Resource("storage.ssd");
+        var admin = harness.Client.As(world.AdminToken("home"));
+        var federationAdmin = harness.Client.As(broker.FederationAdminToken);
+
+        var offer = (await harness.Client.GetCatalogAsync()).Resources.Single(r => r.Resource == ssd).Offers.Single();
+        Assert.Equal((world.Id("dc"), Broker.Client.ProviderKind.Member, 10_000L, 0.0001m), (offer.DataCenter, offer.ProviderKind, offer.Free, offer.PricePerUnitHour));
+
+        var pool = await admin.SetPoolAsync(world.Id("dc"), ssd, new PoolChange { Total = 12_000, Headroom = 500 });
+        Assert.Equal((12_000L, 500L, 11_500L), (pool.Total, pool.Headroom, pool.Free));
+        var dataCenter = (await admin.GetProviderDataCentersAsync(world.Id("home"))).Single();
+        Assert.Equal((world.Id("dc"), "DE-HH"), (dataCenter.Id, dataCenter.Location));
+
+        var newcomer = "newcomer-" + Guid.NewGuid().ToString("N")[..8];
+        var version = await federationAdmin.UpsertFederationAsync(new FederationFile
+        {
+            Tenants = [new TenantEntry { Id = newcomer, HomeProvider = world.Id("home"), Token = "token-" + newcomer }],
+        });
+        Assert.True(version.Version > 0);
+        var asNewcomer = await harness.Client.As("token-" + newcomer).RequestAsync(new NewRequest { Items = [new RequestItem(ssd, 10)] });
+        Assert.Equal(RequestState.Allocated, asNewcomer.State);
+
+        // The capacity view is the directory's, refreshed a few times a second.
+        var counted = await Eventually.ReturnsAsync(
+            async () => (await federationAdmin.GetCapacityAsync()).Providers.Single(p => p.Provider == world.Id("home")).DataCenters.Single().Pools.Single(),
+            p => p.Allocated == 10,
+            "the directory counts the newcomer's allocation");
+        Assert.Equal((12_000L, 10L, 11_490L), (counted.Total, counted.Allocated, counted.Free));
+        var statement = await federationAdmin.GetProviderStatementAsync(world.Id("home"));
+        Assert.Equal(world.Id("home"), statement.Provider);
+        var forbidden = await Assert.ThrowsAsync<BrokerProblemException>(() => harness.Client.SetPoolAsync(world.Id("dc"), ssd, new PoolChange { Total = 1 }));
+        Assert.Equal("forbidden", forbidden.Problem.Code);
+    }
+
+    private Task<World> CreateWorldAsync() => broker.CreateWorldAsync(w =>
+    {
+        var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", Broker.Domain.ProtectionLevel.High, Pool("storage.ssd", 10_000, 0.0001m));
+        w.Tenant("a", home);
+    });
+}
