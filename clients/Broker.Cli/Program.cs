@@ -1,0 +1,3 @@
+using Broker.Cli;
+
+return await BrokerCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, interactive: !Console.IsOutputRedirected);
