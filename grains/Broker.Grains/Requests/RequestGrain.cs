@@ -318,7 +318,7 @@ public sealed partial class RequestGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<ITenantGrain>(Record.Tenant).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
+            await GrainFactory.GetGrain<ITenantGrain>(TenantIndex.Key(Record.Tenant, Id)).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
         }
         catch (Exception error) when (error is OrleansException or TimeoutException)
         {

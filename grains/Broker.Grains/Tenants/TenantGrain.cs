@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 
 namespace Broker.Grains.Tenants;
 
-/// <summary>A tenant's index of its requests, newest first.</summary>
+/// <summary>One shard of a tenant's index of its requests (<see cref="TenantIndex"/>).</summary>
 [Reentrant]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Broker)] IPersistentState<TenantGrainState> state) : Grain, ITenantGrain
@@ -28,7 +28,7 @@ public sealed class TenantGrain(
         await Commit.CommitAsync();
     }
 
-    public Task<RequestPage> ListAsync(RequestState? filter, int limit, string? after)
+    public Task<TrackedRequest[]> ListAsync(RequestState? filter, int limit, string? after)
     {
         var matching = Requests.Values.Where(r => filter is null || r.State == filter);
         if (after is not null && RequestCursor.TryParse(after, out var position))
@@ -36,14 +36,7 @@ public sealed class TenantGrain(
             matching = matching.Where(r => RequestCursor.IsAfter(r, position));
         }
 
-        var ordered = matching
-            .OrderByDescending(r => r.CreatedAt.UtcTicks)
-            .ThenByDescending(r => r.Id, StringComparer.Ordinal)
-            .Take(limit + 1)
-            .ToList();
-        var page = ordered.Take(limit).ToList();
-        var next = ordered.Count > limit ? RequestCursor.Of(page[^1]) : null;
-        return Task.FromResult(new RequestPage(page.Select(r => r.Id).ToArray(), next));
+        return Task.FromResult(RequestCursor.NewestFirst(matching).Take(limit).ToArray());
     }
 }
 

@@ -38,7 +38,7 @@ public static class BillingApi
         }
 
         var self = Party.Provider(id);
-        var entries = await grains.GetGrain<ILedgerGrain>(LedgerKeys.For(self, month)).GetEntriesAsync();
+        var entries = await ReadLedgerAsync(grains, self, month);
         var lines = entries
             .GroupBy(e => e.Payee == self ? e.Payer : e.Payee)
             .Select(g =>
@@ -81,7 +81,7 @@ public static class BillingApi
         }
 
         var self = Party.Tenant(id);
-        var entries = await grains.GetGrain<ILedgerGrain>(LedgerKeys.For(self, month)).GetEntriesAsync();
+        var entries = await ReadLedgerAsync(grains, self, month);
         var requests = entries
             .Where(e => e.Payer == self)
             .GroupBy(e => e.RequestId, StringComparer.Ordinal)
@@ -93,6 +93,9 @@ public static class BillingApi
             .ToArray();
         return TypedResults.Ok(new TenantBill(id, month, requests, requests.Sum(r => r.Cost)));
     }
+
+    private static async Task<LedgerEntry[]> ReadLedgerAsync(IGrainFactory grains, Party party, string month) =>
+        (await Task.WhenAll(LedgerKeys.AllFor(party, month).Select(key => grains.GetGrain<ILedgerGrain>(key).GetEntriesAsync()))).SelectMany(e => e).ToArray();
 
     private static bool TryPeriod(string? period, TimeProvider time, out string month)
     {

@@ -116,7 +116,7 @@ public static class RequestsApi
             return Problems.Invalid(errors);
         }
 
-        var page = await grains.GetGrain<ITenantGrain>(user.Caller().TenantId!).ListAsync(filter, pageSize, after);
+        var page = await TenantIndex.ListAsync(grains, user.Caller().TenantId!, filter, pageSize, after);
         var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IRequestGrain>(id).GetAsync()));
         var items = snapshots.OfType<RequestSnapshot>().Select(RequestResource.From).ToArray();
         return TypedResults.Ok(new RequestListResource(items, page.Next));

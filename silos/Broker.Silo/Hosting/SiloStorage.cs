@@ -1,6 +1,7 @@
 using System.Net;
 using Broker.Grains;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -64,8 +65,7 @@ public static class SiloStorage
 
         silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
         silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
-        silo.AddMemoryGrainStorage(StorageNames.Broker);
-        StoreStatesInBinary<MemoryGrainStorageOptions>(silo);
+        silo.Services.AddGrainStorage(StorageNames.Broker, (services, _) => new SiloMemoryGrainStorage(services.GetRequiredService<Serializer>()));
         silo.UseInMemoryReminderService();
         return silo;
     }
