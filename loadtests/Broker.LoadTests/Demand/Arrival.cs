@@ -1,0 +1,12 @@
+using Broker.LoadTests.World;
+
+namespace Broker.LoadTests.Demand;
+
+/// <summary>What one authority asks for: one item, with the constraints its data needs.</summary>
+public sealed record LoadAsk(string Resource, long Amount, string ProtectionLevel, string Residency, bool Splittable);
+
+/// <summary>
+/// One request of the plan: when it is due (from the start of the phase), who asks, what for, and how long
+/// the authority keeps the capacity before releasing it. <see cref="IsBurst"/> marks a storage-burst giant.
+/// </summary>
+public sealed record Arrival(int Index, TimeSpan At, LoadTenant Tenant, LoadAsk Ask, TimeSpan Hold, bool IsBurst);

@@ -1,0 +1,43 @@
+namespace Broker.LoadTests.Demand;
+
+/// <summary>The shapes of demand the harness knows. Each is a rate per tenant over time plus, for some, extra events.</summary>
+public enum ScenarioKind
+{
+    /// <summary>Every tenant at its base rate for the whole run.</summary>
+    Steady,
+
+    /// <summary>One state's authorities at 20× their base rate from 30 % to 70 % of the run.</summary>
+    ElectionNight,
+
+    /// <summary>Base load plus a few storage requests larger than any single data center's pool.</summary>
+    StorageBurst,
+
+    /// <summary>Base load against a multi-process cluster; one provider's silo stops at a third of the run and comes back at two thirds.</summary>
+    ProviderOutage,
+}
+
+public static class Scenarios
+{
+    public const double SpikeFactor = 20;
+    public const double SpikeStart = 0.3;
+    public const double SpikeEnd = 0.7;
+    public const double OutageStart = 1.0 / 3;
+    public const double OutageEnd = 2.0 / 3;
+
+    public static string Name(ScenarioKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+
+    public static bool TryParse(string text, out ScenarioKind kind)
+    {
+        foreach (var candidate in Enum.GetValues<ScenarioKind>())
+        {
+            if (Name(candidate) == text)
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
+}

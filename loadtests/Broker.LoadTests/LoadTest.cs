@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Broker.Client;
+using Broker.LoadTests.Demand;
+using Broker.LoadTests.Report;
+using Broker.LoadTests.Running;
+using Broker.LoadTests.Targets;
+using Broker.LoadTests.World;
+
+namespace Broker.LoadTests;
+
+/// <summary>
+/// One run: build the load world and the plan from the seed, run the plan against the federated broker,
+/// run it again with every provider on its own, measure the ceiling, and write the report.
+/// </summary>
+public static class LoadTest
+{
+    private static readonly JsonSerializerOptions Indented = new(BrokerJsonOptions.Default) { WriteIndented = true };
+
+    public static async Task<RunResult> RunAsync(LoadTestOptions options, TextWriter progress, IOutageControl? outage = null, CancellationToken cancellationToken = default)
+    {
+        var shape = JsonSerializer.Deserialize<FederationFile>(await File.ReadAllTextAsync(ShapeFile, cancellationToken), BrokerJsonOptions.Default)!;
+        var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants);
+        var plan = DemandPlan.Create(world, options.Scenario, options.Duration, options.Seed, options.SpikeState);
+        if (options.Scenario == ScenarioKind.ProviderOutage && outage is null)
+        {
+            outage = await LocalOutageAsync(options, cancellationToken);
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        progress.WriteLine($"{Scenarios.Name(options.Scenario)}: {plan.Arrivals.Count:N0} requests over {options.Duration.TotalSeconds:0} s per phase, "
+            + $"{world.Tenants.Count} authorities, {world.DataCenters.Count()} data centers, target {(options.Target?.ToString() ?? "in-process")}");
+        await using IBrokerTarget target = options.Target is null ? new InProcessTarget() : new HttpTarget(options.Target, options.AdminToken);
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            await target.PrepareAsync(world, cancellationToken);
+            var warmUp = DemandPlan.Create(world, ScenarioKind.Steady, options.WarmUp, options.Seed + 7);
+            await new PhaseRunner(target, world, warmUp, TextWriter.Null).RunAsync("warm-up", isolated: false, cancellationToken);
+        }
+
+        var phases = new List<PhaseResult>();
+        foreach (var isolated in options.Compare ? new[] { false, true } : [false])
+        {
+            await target.PrepareAsync(world, cancellationToken);
+            var runner = new PhaseRunner(target, world, plan, progress, outage);
+            phases.Add(await runner.RunAsync(isolated ? "isolated" : "federated", isolated, cancellationToken));
+        }
+
+        CeilingResult? ceiling = null;
+        if (options.CeilingDuration > TimeSpan.Zero)
+        {
+            progress.WriteLine($"ceiling: {options.CeilingWorkers} workers, {options.CeilingDuration.TotalSeconds:0} s of decisions, then as long of {target.TrivialCallName}");
+            await target.PrepareAsync(world, cancellationToken);
+            ceiling = await CeilingProbe.RunAsync(target, plan, options.CeilingDuration, options.CeilingWorkers, cancellationToken);
+        }
+
+        var result = new RunResult(
+            Scenarios.Name(options.Scenario),
+            target.Mode,
+            options.Target?.ToString(),
+            options.Seed,
+            options.Duration.TotalSeconds,
+            options.Rate,
+            started,
+            MachineInfo.Current(),
+            new WorldInfo(world.Providers.Count(), world.DataCenters.Count(), world.Tenants.Count, plan.Arrivals.Count),
+            plan.SpikeState,
+            phases,
+            ceiling);
+        await WriteAsync(result, options.OutDirectory, cancellationToken);
+        return result;
+    }
+
+    /// <summary>The demo federation shipped beside the silo: the providers and data centers the load world copies.</summary>
+    public static string ShapeFile => Path.Combine(AppContext.BaseDirectory, "demo-federation.json");
+
+    public static async Task WriteAsync(RunResult result, string directory, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Indented), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), SummaryWriter.Write(result), cancellationToken);
+        Charts.Write(result, directory);
+    }
+
+    private static async Task<IOutageControl> LocalOutageAsync(LoadTestOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Target is null)
+        {
+            throw new ArgumentException("provider-outage stops a silo of a multi-process cluster: start one with deploy/local-cluster.sh up and pass --target");
+        }
+
+        var provider = options.OutageProvider;
+        if (provider is null)
+        {
+            // status prints "<provider> <pid> <url>" per running silo; stop one that is not the silo under --target.
+            var status = await ScriptOutputAsync(options.ClusterScript, "status", cancellationToken);
+            provider = status.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' '))
+                .Where(f => f.Length == 3 && new Uri(f[2]).Port != options.Target.Port).Select(f => f[0]).FirstOrDefault()
+                ?? throw new ArgumentException($"{options.ClusterScript} status shows no running silo besides the one under --target");
+        }
+
+        return new LocalClusterOutage(options.ClusterScript, provider);
+    }
+
+    private static async Task<string> ScriptOutputAsync(string script, string verb, CancellationToken cancellationToken)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return output;
+    }
+}

@@ -1,0 +1,3 @@
+using Broker.LoadTests;
+
+return await LoadTestCommandLine.RunAsync(args, Console.Out, Console.Error);

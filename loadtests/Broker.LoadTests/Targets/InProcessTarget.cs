@@ -1,0 +1,91 @@
+using Broker.DataCenters;
+using Broker.Domain;
+using Broker.LoadTests.Demand;
+using Broker.LoadTests.World;
+using Broker.Requests;
+using Broker.Silo.Api;
+
+namespace Broker.LoadTests.Targets;
+
+/// <summary>
+/// The broker's grains without HTTP: an embedded silo called through its Orleans client. These are the raw
+/// broker figures; HTTP, authentication and JSON come on top in <see cref="HttpTarget"/>. Every
+/// <see cref="PrepareAsync"/> starts a fresh embedded broker, so phases never share state.
+/// </summary>
+public sealed class InProcessTarget : IBrokerTarget
+{
+    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(30);
+    private EmbeddedBroker? _broker;
+
+    public string Mode => "in-process";
+
+    public string TrivialCallName => "an empty grain call";
+
+    private IGrainFactory Grains => (_broker ?? throw new InvalidOperationException("PrepareAsync first")).Grains;
+
+    public async Task PrepareAsync(LoadWorld world, CancellationToken cancellationToken)
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+
+        _broker = await EmbeddedBroker.StartAsync(world, cancellationToken);
+    }
+
+    public async Task<Decision> RequestAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
+    {
+        var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
+        var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated)));
+        var snapshot = submitted.Request is { State: not RequestState.Negotiating } decided ? decided : await grain.WaitForDecisionAsync(DecisionWait);
+        return ToDecision(snapshot, grain.GetPrimaryKeyString());
+    }
+
+    public async Task<Decision> ResolveAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
+    {
+        var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
+        return ToDecision(await grain.WaitForDecisionAsync(DecisionWait), grain.GetPrimaryKeyString());
+    }
+
+    public Task ReleaseAsync(Arrival arrival, string requestId, CancellationToken cancellationToken) =>
+        Grains.GetGrain<IRequestGrain>(requestId).ReleaseAsync();
+
+    public async Task<CapacitySample> SampleCapacityAsync(LoadWorld world, CancellationToken cancellationToken)
+    {
+        // The data centers' own books, not the directory's copies: exact at the moment each answers.
+        var summaries = await Task.WhenAll(world.DataCenters.Select(dc => Grains.GetGrain<IDataCenterGrain>(dc.Id).GetCapacityAsync()));
+        return CapacityMath.Sample(summaries.OfType<DataCenterSummary>()
+            .SelectMany(dc => dc.Pools.Select(p => new PoolReading(dc.Provider, p.Capacity, p.Allocated, p.Held))));
+    }
+
+    public async Task TrivialCallAsync(CancellationToken cancellationToken) =>
+        await Grains.GetGrain<ICeilingGrain>(Random.Shared.Next(1024)).EchoAsync(1);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    private static RequestSpec ToSpec(Arrival arrival, bool isolated) => new()
+    {
+        Items = [new Broker.Requests.RequestItem(arrival.Ask.Resource, arrival.Ask.Amount)],
+        Constraints = new Broker.Requests.RequestConstraints
+        {
+            ProtectionLevel = Enum.Parse<ProtectionLevel>(arrival.Ask.ProtectionLevel.Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
+            Residency = arrival.Ask.Residency,
+            AllowProviders = isolated ? [arrival.Tenant.HomeProvider] : [],
+        },
+        Lease = LoadLease.Duration,
+        Splittable = arrival.Ask.Splittable,
+    };
+
+    private static Decision ToDecision(RequestSnapshot? snapshot, string id) => snapshot switch
+    {
+        null or { State: RequestState.Negotiating } => new Decision(DecisionKind.Pending, id),
+        { State: RequestState.Rejected } => new Decision(DecisionKind.Rejected, id, Code: Naming.Kebab(snapshot.Reason!.Code)),
+        _ => new Decision(DecisionKind.Allocated, id, Naming.Kebab(snapshot.Allocation!.Tier), snapshot.Allocation.Provider, snapshot.Allocation.Parts.Length),
+    };
+}
