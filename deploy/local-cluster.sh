@@ -4,6 +4,8 @@
 #   deploy/local-cluster.sh up       build, start PostgreSQL and the silos, wait until every silo is ready
 #   deploy/local-cluster.sh status   one line per silo: <provider> <pid> <http-url>
 #   deploy/local-cluster.sh down     stop the silos and PostgreSQL
+#   deploy/local-cluster.sh stop-silo <provider>    stop one provider's silo (the provider-outage load test does)
+#   deploy/local-cluster.sh start-silo <provider>   start it again and wait until it is ready
 #
 # BROKER_FEDERATION_FILE  the federation file (default: the demo federation)
 # BROKER_PROVIDERS        the providers to run silos for (default: "dataport itnrw akdb")
@@ -20,37 +22,61 @@ silo_dll="$repo/silos/Broker.Silo/bin/Release/net10.0/Broker.Silo.dll"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+connection() {
+  # Pools small enough that every silo together stays under the server's connection limit.
+  echo "$(bash "$here/postgres/pg.sh" url);Maximum Pool Size=40"
+}
+
+# start_silo <provider>: starts the provider's silo unless it runs; its ports follow its place in the list.
+start_silo() {
+  local provider="$1" i=0 index=-1
+  for p in "${providers[@]}"; do
+    if [ "$p" = "$provider" ]; then index=$i; fi
+    i=$((i + 1))
+  done
+  if [ "$index" -lt 0 ]; then echo "$provider is not one of: ${providers[*]}" >&2; exit 2; fi
+  local pidfile="$state/$provider.pid" url="http://127.0.0.1:$((http_port + index))"
+  if ! alive "$pidfile"; then
+    nohup dotnet "$silo_dll" \
+      --Broker:Storage=postgres --ConnectionStrings:Broker="$(connection)" \
+      --Broker:Provider="$provider" --Broker:FederationFile="$federation" \
+      --Broker:SiloPort=$((11121 + index)) --Broker:GatewayPort=$((30021 + index)) \
+      --urls "$url" >>"$state/$provider.log" 2>&1 &
+    echo $! >"$pidfile"
+    echo "$url" >"$state/$provider.url"
+  fi
+}
+
+# wait_ready <provider>: until its silo answers ready (60 s at most).
+wait_ready() {
+  local provider="$1" url
+  url="$(cat "$state/$provider.url")"
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$url/health/ready"; then return 0; fi
+    if ! alive "$state/$provider.pid"; then echo "silo $provider died; see $state/$provider.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+  echo "silo $provider is not ready; see $state/$provider.log" >&2
+  exit 1
+}
+
+# stop_silo <provider>: a graceful stop (SIGTERM), forced after 10 s.
+stop_silo() {
+  local pidfile="$state/$1.pid"
+  if alive "$pidfile"; then
+    kill "$(cat "$pidfile")"
+    for _ in $(seq 1 40); do alive "$pidfile" || break; sleep 0.25; done
+    alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+  fi
+  rm -f "$pidfile"
+}
+
 up() {
   mkdir -p "$state"
   bash "$here/postgres/pg.sh" up
-  local connection
-  # Pools small enough that every silo together stays under the server's connection limit.
-  connection="$(bash "$here/postgres/pg.sh" url);Maximum Pool Size=40"
   dotnet build "$repo/silos/Broker.Silo" --configuration Release --nologo -v quiet >/dev/null
-  local i=0
-  for provider in "${providers[@]}"; do
-    local pidfile="$state/$provider.pid" url="http://127.0.0.1:$((http_port + i))"
-    if ! alive "$pidfile"; then
-      nohup dotnet "$silo_dll" \
-        --Broker:Storage=postgres --ConnectionStrings:Broker="$connection" \
-        --Broker:Provider="$provider" --Broker:FederationFile="$federation" \
-        --Broker:SiloPort=$((11121 + i)) --Broker:GatewayPort=$((30021 + i)) \
-        --urls "$url" >"$state/$provider.log" 2>&1 &
-      echo $! >"$pidfile"
-      echo "$url" >"$state/$provider.url"
-    fi
-    i=$((i + 1))
-  done
-  for provider in "${providers[@]}"; do
-    local url
-    url="$(cat "$state/$provider.url")"
-    for _ in $(seq 1 120); do
-      if curl -fs -o /dev/null "$url/health/ready"; then break; fi
-      if ! alive "$state/$provider.pid"; then echo "silo $provider died; see $state/$provider.log" >&2; exit 1; fi
-      sleep 0.5
-    done
-    curl -fs -o /dev/null "$url/health/ready" || { echo "silo $provider is not ready; see $state/$provider.log" >&2; exit 1; }
-  done
+  for provider in "${providers[@]}"; do start_silo "$provider"; done
+  for provider in "${providers[@]}"; do wait_ready "$provider"; done
   status
 }
 
@@ -68,12 +94,7 @@ status() {
 down() {
   for pidfile in "$state"/*.pid; do
     [ -e "$pidfile" ] || continue
-    if alive "$pidfile"; then
-      kill "$(cat "$pidfile")"
-      for _ in $(seq 1 40); do alive "$pidfile" || break; sleep 0.25; done
-      alive "$pidfile" && kill -9 "$(cat "$pidfile")"
-    fi
-    rm -f "$pidfile"
+    stop_silo "$(basename "$pidfile" .pid)"
   done
   bash "$here/postgres/pg.sh" down
 }
@@ -82,5 +103,7 @@ case "${1:-}" in
   up) up ;;
   status) status ;;
   down) down ;;
-  *) echo "usage: $0 up|status|down" >&2; exit 2 ;;
+  stop-silo) stop_silo "${2:?provider}" ;;
+  start-silo) mkdir -p "$state"; start_silo "${2:?provider}"; wait_ready "$2" ;;
+  *) echo "usage: $0 up|status|down|stop-silo <provider>|start-silo <provider>" >&2; exit 2 ;;
 esac

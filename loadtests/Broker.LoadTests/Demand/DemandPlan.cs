@@ -33,6 +33,7 @@ public sealed class DemandPlan
         var seconds = (int)Math.Ceiling(duration.TotalSeconds);
         var state = scenario == ScenarioKind.ElectionNight ? spikeState ?? BusiestState(world) : null;
         var arrivals = new List<Arrival>();
+        var locations = world.DataCenters.Select(dc => dc.Location).ToHashSet(StringComparer.Ordinal);
         var carry = 0.0;
         for (var second = 0; second < seconds; second++)
         {
@@ -46,7 +47,7 @@ public sealed class DemandPlan
             {
                 var tenant = faker.Random.WeightedRandom(world.Tenants.ToArray(), weights);
                 var at = TimeSpan.FromSeconds(second + ((double)i / count));
-                arrivals.Add(new Arrival(arrivals.Count, at, tenant, Ask(faker, tenant), Hold(faker), IsBurst: false));
+                arrivals.Add(new Arrival(arrivals.Count, at, tenant, Ask(faker, tenant, locations), Hold(faker), IsBurst: false));
             }
         }
 
@@ -59,12 +60,13 @@ public sealed class DemandPlan
         return new DemandPlan(scenario, state, ordered, duration);
     }
 
-    private static LoadAsk Ask(Faker faker, LoadTenant tenant)
+    private static LoadAsk Ask(Faker faker, LoadTenant tenant, HashSet<string> locations)
     {
         var demand = faker.Random.WeightedRandom(ResourceMix.Classes.ToArray(), ResourceMix.Classes.Select(c => (float)c.Share).ToArray());
         var level = faker.Random.WeightedRandom(["normal", "high", "very-high"], [0.6f, 0.3f, 0.1f]);
-        // Mostly anywhere in the country, some only in their own state, a few anywhere in the EU.
-        var residency = faker.Random.WeightedRandom([tenant.Country, tenant.Location, "EU"], [0.7f, 0.2f, 0.1f]);
+        // Mostly anywhere in the country, some only in their own state (where the federation has a data center there), a few anywhere in the EU.
+        var ownState = locations.Contains(tenant.Location) ? tenant.Location : tenant.Country;
+        var residency = faker.Random.WeightedRandom([tenant.Country, ownState, "EU"], [0.7f, 0.2f, 0.1f]);
         return new LoadAsk(LoadWorld.Resource(demand.BaseClass), faker.Random.Long(demand.MinAmount, demand.MaxAmount), level, residency, Splittable: false);
     }
 

@@ -46,7 +46,7 @@ public sealed class PhaseSampler(IBrokerTarget target, LoadWorld world, PhaseCou
                 var sample = await target.SampleCapacityAsync(world, limit.Token);
                 CapacitySamples++;
                 OvercommittedPoolSamples += sample.OvercommittedPools;
-                utilisation = sample.Utilisation.ToDictionary(u => LoadWorld.Display(u.Key), u => Math.Round(u.Value, 4), StringComparer.Ordinal);
+                utilisation = sample.Utilisation.ToDictionary(u => u.Key, u => Math.Round(u.Value, 4), StringComparer.Ordinal);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {

@@ -75,9 +75,9 @@ public sealed class HttpTarget : IBrokerTarget
     public async Task<CapacitySample> SampleCapacityAsync(LoadWorld world, CancellationToken cancellationToken)
     {
         var capacity = await _admin.GetCapacityAsync(cancellationToken);
-        return CapacityMath.Sample(capacity.Providers
-            .Where(p => p.Provider.StartsWith(LoadWorld.Prefix, StringComparison.Ordinal))
-            .SelectMany(p => p.DataCenters.SelectMany(dc => dc.Pools.Select(pool => new PoolReading(p.Provider, pool.Capacity, pool.Allocated, pool.Held)))));
+        return CapacityMath.Sample(capacity.Providers.SelectMany(p => p.DataCenters
+            .Where(dc => dc.Id.StartsWith(LoadWorld.Prefix, StringComparison.Ordinal))
+            .SelectMany(dc => dc.Pools.Select(pool => new PoolReading(p.Provider, pool.Capacity, pool.Allocated, pool.Held)))));
     }
 
     public async Task TrivialCallAsync(CancellationToken cancellationToken)

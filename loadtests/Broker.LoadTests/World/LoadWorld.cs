@@ -7,8 +7,9 @@ namespace Broker.LoadTests.World;
 /// The federation a load test runs against: the providers, data centers, prices and protection levels of a
 /// shape (the demo federation), pools sized from the demand so that base load keeps each home provider
 /// about <see cref="ResourceMix.SteadyUtilisation"/> busy, and authorities generated with Bogus (German
-/// locale) from a seed. Ids carry <see cref="Prefix"/> and resource classes <see cref="ClassSuffix"/>, so a
-/// load world added to a running cluster never touches real tenants' capacity.
+/// locale) from a seed. Providers keep their ids, so that their load data centers prefer their silos;
+/// data centers and tenants carry <see cref="Prefix"/> and resource classes <see cref="ClassSuffix"/>, so a load
+/// world added to a running cluster (of the demo federation's providers) never touches real tenants' capacity.
 /// </summary>
 public sealed class LoadWorld
 {
@@ -37,9 +38,6 @@ public sealed class LoadWorld
 
     public static string Resource(string baseClass) => baseClass + ClassSuffix;
 
-    /// <summary>A provider's id as people know it, without the load world's prefix.</summary>
-    public static string Display(string providerId) => providerId.StartsWith(Prefix, StringComparison.Ordinal) ? providerId[Prefix.Length..] : providerId;
-
     /// <param name="shape">Providers and data centers to copy (their pools' totals only give proportions).</param>
     /// <param name="seed">Makes the authorities (names, homes, locations, rates) reproducible.</param>
     /// <param name="baseRate">Requests per second of all tenants together at base rate.</param>
@@ -52,7 +50,7 @@ public sealed class LoadWorld
         var memberTotals = new Dictionary<(string Provider, string Class), long>();
         foreach (var provider in members)
         {
-            var rate = tenants.Where(t => t.HomeProvider == Prefix + provider.Id).Sum(t => t.BaseRate);
+            var rate = tenants.Where(t => t.HomeProvider == provider.Id).Sum(t => t.BaseRate);
             foreach (var demand in ResourceMix.Classes)
             {
                 var inUse = rate * demand.Share * demand.MeanAmount * ResourceMix.MeanHoldSeconds;
@@ -89,7 +87,7 @@ public sealed class LoadWorld
         return drafts.Select((d, i) => new LoadTenant(
             $"{Prefix}t{i:000}",
             d.Name,
-            Prefix + d.Home.Id,
+            d.Home.Id,
             d.Location,
             baseRate * d.Weight / total,
             // Tokens are not part of the reproducible demand: fresh ones each run, so a load world left in a
@@ -106,7 +104,6 @@ public sealed class LoadWorld
             .GroupBy(p => p.Resource).ToDictionary(g => g.Key, g => (double)g.Sum(p => p.Total));
         return provider with
         {
-            Id = Prefix + provider.Id,
             Admins = [],
             DataCenters = provider.DataCenters.Select(dc => dc with
             {
@@ -121,7 +118,6 @@ public sealed class LoadWorld
             }).ToArray(),
             Contracts = provider.Contracts.Where(c => offered.Contains(c.Resource)).Select(c => c with
             {
-                Partner = Prefix + c.Partner,
                 Resource = Resource(c.Resource),
                 // A partner tops a member up; it does not replace it.
                 MaxAmount = Math.Max(4 * largestAsk[c.Resource], memberTotals.GetValueOrDefault((provider.Id, c.Resource)) / 4),
