@@ -19,6 +19,13 @@ public sealed class NegotiationOptions
     [Range(1, 10)]
     public int RoundsPerTier { get; set; } = 2;
 
+    /// <summary>
+    /// How many eligible data centers a request ranks at most (a random sample once a class has more). A
+    /// federation smaller than this is always ranked whole; a larger one costs the same per request.
+    /// </summary>
+    [Range(16, 100_000)]
+    public int CandidateSample { get; set; } = 256;
+
     /// <summary>How many more passes a request makes when capacity was only held by other requests' offers.</summary>
     [Range(0, 20)]
     public int HeldCapacityRetries { get; set; } = 5;

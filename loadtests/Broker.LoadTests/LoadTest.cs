@@ -19,7 +19,7 @@ public static class LoadTest
     public static async Task<RunResult> RunAsync(LoadTestOptions options, TextWriter progress, IOutageControl? outage = null, CancellationToken cancellationToken = default)
     {
         var shape = JsonSerializer.Deserialize<FederationFile>(await File.ReadAllTextAsync(ShapeFile, cancellationToken), BrokerJsonOptions.Default)!;
-        var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants);
+        var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants, options.DataCenters);
         var plan = DemandPlan.Create(world, options.Scenario, options.Duration, options.Seed, options.SpikeState);
         if (options.Scenario == ScenarioKind.ProviderOutage && outage is null)
         {

@@ -21,6 +21,7 @@ public static class LoadTestCommandLine
         var outDir = new Option<string>("--out") { Description = "Where result.json, summary.md and the charts go", Required = true };
         var seed = new Option<int>("--seed") { Description = "Makes authorities and demand reproducible", DefaultValueFactory = _ => 42 };
         var tenants = new Option<int>("--tenants") { Description = "How many authorities", DefaultValueFactory = _ => 80 };
+        var dataCenters = new Option<int?>("--datacenters") { Description = "Data centers in the load world (default: the demo federation's 18)" };
         var noCompare = new Option<bool>("--no-compare") { Description = "Skip the second phase with every provider on its own" };
         var warmUp = new Option<int>("--warmup") { Description = "Seconds of load run first and not counted", DefaultValueFactory = _ => 5 };
         var ceiling = new Option<int>("--ceiling") { Description = "Seconds each for the closed-loop ceiling (0: skip)", DefaultValueFactory = _ => 5 };
@@ -29,7 +30,7 @@ public static class LoadTestCommandLine
         var outageProvider = new Option<string?>("--outage-provider") { Description = "provider-outage: whose silo to stop (default: one not under --target)" };
         var root = new RootCommand("Open-model load against the broker, with the federation and each provider on its own side by side.")
         {
-            scenario, duration, rate, target, inProcess, outDir, seed, tenants, noCompare, warmUp, ceiling, adminToken, spikeState, outageProvider,
+            scenario, duration, rate, target, inProcess, outDir, seed, tenants, dataCenters, noCompare, warmUp, ceiling, adminToken, spikeState, outageProvider,
         };
         root.Validators.Add(result =>
         {
@@ -46,6 +47,11 @@ public static class LoadTestCommandLine
             if (result.GetValue(duration) is < 1 or > 3600)
             {
                 result.AddError("--duration must be 1 to 3600 seconds");
+            }
+
+            if (result.GetValue(dataCenters) is < 9 or > 20_000)
+            {
+                result.AddError("--datacenters must be 9 (one per provider) to 20,000");
             }
 
             if (result.GetValue(rate) is <= 0 or > 100_000)
@@ -70,6 +76,7 @@ public static class LoadTestCommandLine
             OutDirectory = parsed.GetValue(outDir)!,
             Seed = parsed.GetValue(seed),
             Tenants = parsed.GetValue(tenants),
+            DataCenters = parsed.GetValue(dataCenters),
             Compare = !parsed.GetValue(noCompare),
             WarmUp = TimeSpan.FromSeconds(parsed.GetValue(warmUp)),
             CeilingDuration = TimeSpan.FromSeconds(parsed.GetValue(ceiling)),

@@ -21,6 +21,9 @@ public sealed record LoadTestOptions
 
     public int Tenants { get; init; } = 80;
 
+    /// <summary>Data centers in the load world; null: the demo federation's 18.</summary>
+    public int? DataCenters { get; init; }
+
     /// <summary>Run the same demand a second time with every provider limited to its own capacity.</summary>
     public bool Compare { get; init; } = true;
 

@@ -15,7 +15,17 @@ public sealed class CapacityDirectory
     // cost of choosing candidates grows with the offers of a class, not with the size of the federation.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _byResource = new(StringComparer.Ordinal);
 
+    // Resource class -> the same ids as an array in random order, rebuilt only when a data center starts
+    // offering the class: a window of it anywhere is a fair sample, and reading it locks nothing.
+    private readonly ConcurrentDictionary<string, string[]> _shuffled = new(StringComparer.Ordinal);
+
     public ICollection<DataCenterSummary> All => _summaries.Values;
+
+    /// <summary>The ids of the data centers with a pool of <paramref name="resource"/>, in a random order fixed until the set changes.</summary>
+    public IReadOnlyList<string> OfferingInRandomOrder(string resource) =>
+        _shuffled.TryGetValue(resource, out var ids) ? ids
+        : _byResource.TryGetValue(resource, out var set) ? _shuffled.GetOrAdd(resource, _ => Shuffled(set.Keys))
+        : [];
 
     /// <summary>The data centers with a pool of <paramref name="resource"/> (pools are never removed, only resized).</summary>
     public IEnumerable<DataCenterSummary> Offering(string resource) =>
@@ -34,7 +44,17 @@ public sealed class CapacityDirectory
             (_, known) => known.Version >= summary.Version ? known : summary);
         foreach (var pool in current.Pools)
         {
-            _byResource.GetOrAdd(pool.Resource, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))[summary.Id] = true;
+            if (_byResource.GetOrAdd(pool.Resource, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal)).TryAdd(summary.Id, true))
+            {
+                _shuffled.TryRemove(pool.Resource, out _);
+            }
         }
+    }
+
+    private static string[] Shuffled(ICollection<string> ids)
+    {
+        var array = ids.ToArray();
+        Random.Shared.Shuffle(array);
+        return array;
     }
 }

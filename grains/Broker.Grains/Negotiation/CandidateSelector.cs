@@ -15,28 +15,60 @@ internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, F
 {
     public ScoreWeights Weights => weights;
 
-    /// <summary>Data centers that can take the whole bundle, best first; or why none can.</summary>
-    public (IReadOnlyList<Candidate> Candidates, Rejection? Rejection) ForBundle(IEnumerable<DataCenterSummary> directory)
+    /// <summary>
+    /// Data centers that can take the whole bundle, best first; or why none can. <paramref name="offering"/>
+    /// lists the data centers offering the first class in random order; they are read until
+    /// <paramref name="sample"/> eligible ones are found, at least <paramref name="freePerTier"/> of them home
+    /// ones, or all were read. So a small federation is judged whole, and one of thousands of data centers costs
+    /// a random sample per request instead of a pass over all (the way large schedulers pick machines).
+    /// Of the eligible only the best <paramref name="freePerTier"/> that look free and <paramref name="fullPerTier"/>
+    /// that look full per tier are kept: all a negotiation ever asks.
+    /// </summary>
+    public (IReadOnlyList<Candidate> Candidates, Rejection? Rejection) ForBundle(
+        IReadOnlyList<string> offering, Func<string, DataCenterSummary?> find, int freePerTier, int fullPerTier, int sample)
     {
-        var admitted = directory.Where(Admits).ToList();
-        var serving = admitted.Where(dc => spec.Items.All(item => Serves(dc, item, exactAmount: true))).ToList();
-        if (serving.Count == 0)
+        var eligible = new List<(DataCenterSummary DataCenter, decimal Cost)>();
+        var home = 0;
+        var serving = false;
+        decimal? cheapestOverBudget = null;
+        var start = offering.Count == 0 ? 0 : Random.Shared.Next(offering.Count);
+        for (var i = 0; i < offering.Count && (eligible.Count < sample || home < freePerTier); i++)
+        {
+            if (find(offering[(start + i) % offering.Count]) is not { } dc || !Admits(dc) || !spec.Items.All(item => Serves(dc, item, exactAmount: true)))
+            {
+                continue;
+            }
+
+            serving = true;
+            var cost = CostAt(dc, spec.Items);
+            if (cost > spec.Constraints.MaxHourlyCost)
+            {
+                cheapestOverBudget = cheapestOverBudget is { } c && c <= cost ? c : cost;
+                continue;
+            }
+
+            eligible.Add((dc, cost));
+            home += dc.Provider == homeProvider ? 1 : 0;
+        }
+
+        if (!serving)
         {
             return ([], Unsatisfiable());
         }
 
-        var priced = serving.Select(dc => (DataCenter: dc, Cost: CostAt(dc, spec.Items))).ToList();
-        var affordable = spec.Constraints.MaxHourlyCost is { } max ? priced.Where(p => p.Cost <= max).ToList() : priced;
-        if (affordable.Count == 0)
+        if (eligible.Count == 0)
         {
-            var cheapest = priced.Min(p => p.Cost);
             return ([], new Rejection(
                 RejectionCode.OverBudget,
-                string.Create(CultureInfo.InvariantCulture, $"the cheapest data center that meets the constraints costs {cheapest} EUR/h, above the maximum of {spec.Constraints.MaxHourlyCost} EUR/h")));
+                string.Create(CultureInfo.InvariantCulture, $"the cheapest data center that meets the constraints costs {cheapestOverBudget} EUR/h, above the maximum of {spec.Constraints.MaxHourlyCost} EUR/h")));
         }
 
-        var cheapestCost = affordable.Min(p => p.Cost);
-        return (Order(affordable.Select(p => ToCandidate(p.DataCenter, p.Cost, cheapestCost, spec.Items))), null);
+        var cheapestCost = eligible.Min(p => p.Cost);
+        var best = eligible
+            .Select(p => ToCandidate(p.DataCenter, p.Cost, cheapestCost, spec.Items))
+            .GroupBy(c => (c.Tier, c.LooksFree))
+            .SelectMany(group => group.OrderByDescending(c => c.Score).ThenBy(c => c.Id, StringComparer.Ordinal).Take(group.Key.LooksFree ? freePerTier : fullPerTier));
+        return (Order(best), null);
     }
 
     /// <summary>For a splittable request: data centers that can take at least one of the items, best first.</summary>

@@ -37,7 +37,11 @@ public sealed class Negotiator(
     private async Task<NegotiationOutcome> NegotiateAsync(NegotiationRound round, CandidateSelector selector, RequestSpec spec, NegotiationOptions settings)
     {
         // A bundle needs every class in one data center: those offering the first class are all there is to look at.
-        var (candidates, rejection) = selector.ForBundle(directory.Offering(spec.Items[0].Resource));
+        // Per tier a pass asks at most RoundsPerTier rounds of those that look free, and the last round of a pass
+        // asks the best not yet asked: so that many more of those looking free, and a round of those looking full.
+        var k = settings.CandidatesPerRound;
+        var (candidates, rejection) = selector.ForBundle(
+            directory.OfferingInRandomOrder(spec.Items[0].Resource), directory.Find, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
         if (rejection is null)
         {
             var allocation = await TryBundleAsync(round, candidates, settings);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Broker.Client;
+using Broker.Grains.Directory;
 using Broker.LoadTests.World;
 using Broker.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +31,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     public string AdminToken { get; }
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The silo's capacity directory: every data center's latest published summary.</summary>
+    public CapacityDirectory Directory => _app.Services.GetRequiredService<CapacityDirectory>();
 
     public static async Task<EmbeddedBroker> StartAsync(LoadWorld world, CancellationToken cancellationToken)
     {

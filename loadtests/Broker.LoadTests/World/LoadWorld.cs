@@ -42,8 +42,14 @@ public sealed class LoadWorld
     /// <param name="seed">Makes the authorities (names, homes, locations, rates) reproducible.</param>
     /// <param name="baseRate">Requests per second of all tenants together at base rate.</param>
     /// <param name="tenantCount">How many authorities to generate (at least one per member provider).</param>
-    public static LoadWorld Create(FederationFile shape, int seed, double baseRate, int tenantCount)
+    /// <param name="dataCenters">How many data centers in all (null: as many as the shape has), for measuring how decisions scale.</param>
+    public static LoadWorld Create(FederationFile shape, int seed, double baseRate, int tenantCount, int? dataCenters = null)
     {
+        if (dataCenters is { } count)
+        {
+            shape = DataCenterCount.Resize(shape, count);
+        }
+
         var faker = new Faker("de") { Random = new Randomizer(seed) };
         var members = shape.Providers.Where(p => p.Kind == ProviderKind.Member && p.DataCenters.Count > 0).ToArray();
         var tenants = GenerateTenants(faker, members, baseRate, tenantCount);
