@@ -42,7 +42,7 @@ public sealed class DemandPlan
             var exact = rates.Sum() + carry;
             var count = (int)Math.Floor(exact);
             carry = exact - count;
-            var weights = rates.Select(r => (float)r).ToArray();
+            var weights = Weights.Normalised(rates);
             for (var i = 0; i < count; i++)
             {
                 var tenant = faker.Random.WeightedRandom(world.Tenants.ToArray(), weights);

@@ -52,6 +52,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             "--Broker:SiloPort", ports[1].ToString(CultureInfo.InvariantCulture),
             "--Broker:GatewayPort", ports[2].ToString(CultureInfo.InvariantCulture),
             "--Broker:ShowDemoTokens", "false",
+            "--Broker:ShowBanner", "false",
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Orleans", "Error",
             "--Logging:LogLevel:Microsoft.AspNetCore", "Error",

@@ -83,7 +83,7 @@ public sealed class LoadWorld
         for (var i = 0; i < Math.Max(tenantCount, members.Length); i++)
         {
             // Every provider gets at least one authority; the rest follow the weights.
-            var home = i < members.Length ? members[i] : faker.Random.WeightedRandom(members, weights.Select(w => (float)w).ToArray());
+            var home = i < members.Length ? members[i] : faker.Random.WeightedRandom(members, Weights.Normalised(weights));
             var states = home.Regions.Where(r => r.Contains('-', StringComparison.Ordinal)).ToArray();
             var location = states.Length > 0 ? faker.PickRandom(states) : faker.PickRandom(home.DataCenters.ToArray()).Location;
             drafts.Add(($"{faker.PickRandom(AuthorityKinds)} {faker.Address.City()}", home, location, faker.Random.Double(0.5, 2.0)));

@@ -35,6 +35,9 @@ public sealed class BrokerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DecisionWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether to print the URLs and the federation's size at start (a load test's embedded brokers do not).</summary>
+    public bool ShowBanner { get; set; } = true;
+
     /// <summary>Whether to print a few tokens at start; they are printed only for the demo federation, never for a real one.</summary>
     public bool ShowDemoTokens { get; set; } = true;
 

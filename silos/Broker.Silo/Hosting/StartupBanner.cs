@@ -14,7 +14,11 @@ public sealed class StartupBanner(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(Print);
+        if (options.Value.ShowBanner)
+        {
+            lifetime.ApplicationStarted.Register(Print);
+        }
+
         return Task.CompletedTask;
     }
 
