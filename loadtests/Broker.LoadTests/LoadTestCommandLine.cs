@@ -23,7 +23,7 @@ public static class LoadTestCommandLine
         var tenants = new Option<int>("--tenants") { Description = "How many authorities", DefaultValueFactory = _ => 80 };
         var dataCenters = new Option<int?>("--datacenters") { Description = "Data centers in the load world (default: the demo federation's 18)" };
         var noCompare = new Option<bool>("--no-compare") { Description = "Skip the second phase with every provider on its own" };
-        var warmUp = new Option<int>("--warmup") { Description = "Seconds of load run first and not counted", DefaultValueFactory = _ => 5 };
+        var warmUp = new Option<int>("--warmup") { Description = "Seconds of load run first and not counted", DefaultValueFactory = _ => 10 };
         var ceiling = new Option<int>("--ceiling") { Description = "Seconds each for the closed-loop ceiling (0: skip)", DefaultValueFactory = _ => 5 };
         var adminToken = new Option<string>("--admin-token") { Description = "The target's federation admin token [env: BROKER_ADMIN_TOKEN]", DefaultValueFactory = _ => "demo-federation-admin" };
         var spikeState = new Option<string?>("--spike-state") { Description = "Election night's state, e.g. DE-NW (default: the busiest)" };

@@ -31,7 +31,7 @@ public sealed record LoadTestOptions
     /// Load run first and thrown away, so that no phase pays for the JIT compiling and the caches filling:
     /// without it the first phase starts behind and compares unfairly with the second.
     /// </summary>
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Measure the closed-loop decision rate beside a trivial call.</summary>
     public TimeSpan CeilingDuration { get; init; } = TimeSpan.FromSeconds(5);

@@ -182,6 +182,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
     private async Task RunOutageAsync(IOutageControl control, Stopwatch clock, ConcurrentQueue<PhaseEvent> events, CancellationToken cancellationToken)
     {
         await Task.Delay(Later(plan.Duration * Scenarios.OutageStart, clock), cancellationToken);
+        events.Enqueue(new PhaseEvent(Math.Round(clock.Elapsed.TotalSeconds, 2), $"silo of {control.Provider} stopping"));
         await control.StopAsync(cancellationToken);
         events.Enqueue(new PhaseEvent(Math.Round(clock.Elapsed.TotalSeconds, 2), $"silo of {control.Provider} stopped"));
         await Task.Delay(Later(plan.Duration * Scenarios.OutageEnd, clock), cancellationToken);

@@ -25,7 +25,7 @@ public sealed class ProviderOutageSmokeTests(ClusterFixture cluster) : IDisposab
         foreach (var phase in result.Phases)
         {
             Assert.Equal(
-                [$"silo of {outage.Provider} stopped", $"silo of {outage.Provider} starting", $"silo of {outage.Provider} ready again"],
+                [$"silo of {outage.Provider} stopping", $"silo of {outage.Provider} stopped", $"silo of {outage.Provider} starting", $"silo of {outage.Provider} ready again"],
                 phase.Events.Select(e => e.What));
         }
 
