@@ -92,20 +92,12 @@ public static class LoadTest
         if (provider is null)
         {
             // status prints "<provider> <pid> <url>" per running silo; stop one that is not the silo under --target.
-            var status = await ScriptOutputAsync(options.ClusterScript, "status", cancellationToken);
+            var status = await Script.RunAsync(options.ClusterScript, ["status"], cancellationToken);
             provider = status.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' '))
                 .Where(f => f.Length == 3 && new Uri(f[2]).Port != options.Target.Port).Select(f => f[0]).FirstOrDefault()
                 ?? throw new ArgumentException($"{options.ClusterScript} status shows no running silo besides the one under --target");
         }
 
         return new LocalClusterOutage(options.ClusterScript, provider);
-    }
-
-    private static async Task<string> ScriptOutputAsync(string script, string verb, CancellationToken cancellationToken)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return output;
     }
 }

@@ -26,6 +26,8 @@ public sealed partial class RequestGrain(
     // Reminders cannot be due further out than the runtime's timers allow; a long lease is re-armed daily.
     private static readonly TimeSpan LongestReminderWait = TimeSpan.FromDays(1);
 
+    private IGrainReminder? _leaseReminder;
+
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _negotiating;
 
@@ -330,15 +332,17 @@ public sealed partial class RequestGrain(
     {
         var remaining = Record.LeaseExpiresAt!.Value - time.GetUtcNow();
         var due = remaining < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : remaining > LongestReminderWait ? LongestReminderWait : remaining;
-        await this.RegisterOrUpdateReminder(LeaseReminder, due, LongestReminderWait);
+        _leaseReminder = await this.RegisterOrUpdateReminder(LeaseReminder, due, LongestReminderWait);
     }
 
     private async Task DisarmLeaseReminderAsync()
     {
-        var reminder = await this.GetReminder(LeaseReminder);
+        // The handle from arming it saves a read of the reminder table; a new activation has to look it up.
+        var reminder = _leaseReminder ?? await this.GetReminder(LeaseReminder);
         if (reminder is not null)
         {
             await this.UnregisterReminder(reminder);
+            _leaseReminder = null;
         }
     }
 

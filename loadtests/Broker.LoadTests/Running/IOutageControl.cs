@@ -21,19 +21,5 @@ public sealed class LocalClusterOutage(string script, string provider) : IOutage
 
     public Task StartAsync(CancellationToken cancellationToken) => RunAsync("start-silo", cancellationToken);
 
-    private async Task RunAsync(string verb, CancellationToken cancellationToken)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [script, verb, provider])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {verb} {provider} failed ({process.ExitCode}): {await error}");
-        }
-    }
+    private Task RunAsync(string verb, CancellationToken cancellationToken) => Script.RunAsync(script, [verb, provider], cancellationToken);
 }
