@@ -70,11 +70,17 @@ public sealed record TenantDefinition
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public string Name { get; init; } = "";
     [Id(2)] public required string HomeProvider { get; init; }
+    /// <summary>A plain bearer token: for the demo file only; real files hold <see cref="TokenSha256"/>.</summary>
     [Id(3)] public string? Token { get; init; }
+    /// <summary>The SHA-256 of the bearer token, 64 hex digits: the broker never needs the token itself.</summary>
+    [Id(4)] public string? TokenSha256 { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("broker.admin-definition")]
 public sealed record AdminDefinition
 {
+    /// <summary>A plain bearer token: for the demo file only; real files hold <see cref="TokenSha256"/>.</summary>
     [Id(0)] public string? Token { get; init; }
+    /// <summary>The SHA-256 of the bearer token, 64 hex digits: the broker never needs the token itself.</summary>
+    [Id(1)] public string? TokenSha256 { get; init; }
 }

@@ -28,6 +28,7 @@ public static class FederationValidator
         Duplicates(document.Providers.SelectMany(p => p.DataCenters).Select(dc => dc.Id), "dataCenters", Fail);
         Duplicates(document.Tenants.Select(t => t.Id), "tenants", Fail);
         Duplicates(AllTokens(document), "tokens", Fail);
+        ValidateTokenHashes(document, Fail);
 
         for (var p = 0; p < document.Providers.Length; p++)
         {
@@ -145,11 +146,41 @@ public static class FederationValidator
         }
     }
 
+    /// <summary>Every entry's token as its hash: a plain token and the hash of the same token are one token.</summary>
     private static IEnumerable<string> AllTokens(FederationDocument document) =>
-        document.FederationAdmins.Select(a => a.Token)
-            .Concat(document.Providers.SelectMany(p => p.Admins).Select(a => a.Token))
-            .Concat(document.Tenants.Select(t => t.Token))
+        document.FederationAdmins.Select(a => TokenHash.Of(a.Token, a.TokenSha256))
+            .Concat(document.Providers.SelectMany(p => p.Admins).Select(a => TokenHash.Of(a.Token, a.TokenSha256)))
+            .Concat(document.Tenants.Select(t => TokenHash.Of(t.Token, t.TokenSha256)))
             .OfType<string>();
+
+    private static void ValidateTokenHashes(FederationDocument document, Action<string, string> fail)
+    {
+        void Check(string? hash, string path)
+        {
+            if (hash is not null && !TokenHash.IsWellFormed(hash))
+            {
+                fail(path, "must be the SHA-256 of the token: 64 hex digits, as sha256sum prints it");
+            }
+        }
+
+        for (var i = 0; i < document.FederationAdmins.Length; i++)
+        {
+            Check(document.FederationAdmins[i].TokenSha256, $"federationAdmins[{i}].tokenSha256");
+        }
+
+        for (var p = 0; p < document.Providers.Length; p++)
+        {
+            for (var i = 0; i < document.Providers[p].Admins.Length; i++)
+            {
+                Check(document.Providers[p].Admins[i].TokenSha256, $"providers[{p}].admins[{i}].tokenSha256");
+            }
+        }
+
+        for (var i = 0; i < document.Tenants.Length; i++)
+        {
+            Check(document.Tenants[i].TokenSha256, $"tenants[{i}].tokenSha256");
+        }
+    }
 
     private static void Duplicates(IEnumerable<string> ids, string path, Action<string, string> fail)
     {

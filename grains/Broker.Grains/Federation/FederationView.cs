@@ -40,7 +40,8 @@ public sealed class FederationView
     public IReadOnlySet<string> ResourceClasses { get; }
 
     /// <summary>Bearer token → who holds it.</summary>
-    public IReadOnlyDictionary<string, Principal> Principals { get; }
+    /// <summary>Principals by the SHA-256 of their token; the hash is kept beside each for the final comparison.</summary>
+    public IReadOnlyDictionary<string, (string Hash, Principal Principal)> Principals { get; }
 
     /// <summary>The contract of <paramref name="homeProvider"/> with <paramref name="partner"/> for a class, if any.</summary>
     public ContractDefinition? ContractFor(string homeProvider, string partner, string resource) =>
@@ -51,27 +52,51 @@ public sealed class FederationView
     public ProviderKind KindOf(string provider) =>
         Providers.TryGetValue(provider, out var p) ? p.Kind : ProviderKind.Member;
 
-    private static Dictionary<string, Principal> IndexTokens(FederationDocument document)
+    private static Dictionary<string, (string Hash, Principal Principal)> IndexTokens(FederationDocument document)
     {
-        var principals = new Dictionary<string, Principal>(StringComparer.Ordinal);
-        foreach (var admin in document.FederationAdmins.Where(a => !string.IsNullOrEmpty(a.Token)))
+        var principals = new Dictionary<string, (string Hash, Principal Principal)>(StringComparer.Ordinal);
+        void Add(string? token, string? tokenSha256, Principal principal)
         {
-            principals[admin.Token!] = Principal.FederationAdmin;
+            if (TokenHash.Of(token, tokenSha256) is { } hash)
+            {
+                principals[hash] = (hash, principal);
+            }
+        }
+
+        foreach (var admin in document.FederationAdmins)
+        {
+            Add(admin.Token, admin.TokenSha256, Principal.FederationAdmin);
         }
 
         foreach (var provider in document.Providers)
         {
-            foreach (var admin in provider.Admins.Where(a => !string.IsNullOrEmpty(a.Token)))
+            foreach (var admin in provider.Admins)
             {
-                principals[admin.Token!] = Principal.ProviderAdmin(provider.Id);
+                Add(admin.Token, admin.TokenSha256, Principal.ProviderAdmin(provider.Id));
             }
         }
 
-        foreach (var tenant in document.Tenants.Where(t => !string.IsNullOrEmpty(t.Token)))
+        foreach (var tenant in document.Tenants)
         {
-            principals[tenant.Token!] = Principal.Tenant(tenant.Id, tenant.HomeProvider);
+            Add(tenant.Token, tenant.TokenSha256, Principal.Tenant(tenant.Id, tenant.HomeProvider));
         }
 
         return principals;
     }
+
+    /// <summary>
+    /// The principal a presented bearer token stands for, if any: looked up by the token's hash, then the
+    /// stored hash compared with the presented one in constant time.
+    /// </summary>
+    public Principal? Authenticate(string token)
+    {
+        var presented = TokenHash.Of(token);
+        return Principals.TryGetValue(presented, out var entry) && TokenHash.FixedTimeEquals(entry.Hash, presented) ? entry.Principal : null;
+    }
+
+    /// <summary>How many entries hold a plain token rather than its hash.</summary>
+    public int PlainTokens =>
+        Document.FederationAdmins.Count(a => !string.IsNullOrEmpty(a.Token))
+        + Document.Providers.Sum(p => p.Admins.Count(a => !string.IsNullOrEmpty(a.Token)))
+        + Document.Tenants.Count(t => !string.IsNullOrEmpty(t.Token));
 }

@@ -29,7 +29,7 @@ public sealed class BearerTokenHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!federation.Current.Principals.TryGetValue(token, out var principal))
+        if (federation.Current.Authenticate(token) is not { } principal)
         {
             return Task.FromResult(AuthenticateResult.Fail("unknown token"));
         }

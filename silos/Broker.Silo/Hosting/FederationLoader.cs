@@ -39,6 +39,12 @@ public sealed partial class FederationLoader(
         }
 
         LogLoaded(path, document.Providers.Length, document.Providers.Sum(p => p.DataCenters.Length), document.Tenants.Length, version);
+        var plain = new Broker.Grains.Federation.FederationView(version, document).PlainTokens;
+        if (plain > 0)
+        {
+            // Never the tokens themselves: only how many, and what to do.
+            LogPlainTokens(path, plain, options.Value.UsesDemoFederation ? "the demo federation's, for trying the broker out only" : "replace each 'token' with 'tokenSha256' (printf %s TOKEN | sha256sum)");
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -61,6 +67,9 @@ public sealed partial class FederationLoader(
             throw new InvalidOperationException($"The federation file {path} is not valid at {error.Path}: {error.Message}", error);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file {Path} holds {Count} plain tokens: {Advice}")]
+    private partial void LogPlainTokens(string path, int count, string advice);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file was stored, but this silo does not see all of it yet: {Detail}")]
     private partial void LogNotSeenYet(string detail);
