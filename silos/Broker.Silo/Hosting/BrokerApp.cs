@@ -45,6 +45,7 @@ public static class BrokerApp
         builder.Services.ConfigureHttpJsonOptions(json => BrokerJson.Configure(json.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddBrokerAuth();
+        builder.Services.AddTenantRateLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
         customize?.Invoke(builder);
@@ -53,6 +54,7 @@ public static class BrokerApp
         app.UseBrokerErrors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

@@ -52,6 +52,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             "--Broker:Negotiation:HoldTtl=00:00:05",
             "--Broker:Directory:HomeCheckInterval=00:00:01",
             "--Logging:LogLevel:Default=Warning",
+            "--Broker:RateLimit:Burst=1000000",
+            "--Broker:RateLimit:PermitsPerSecond=1000000",
         };
         var ports = Infrastructure.FreePorts.Take(3 * Silos);
         for (var i = 0; i < Silos; i++)

@@ -29,6 +29,9 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>Settings for a broker of its own (<c>--Broker:RateLimit:Burst=2</c>, …), set before <see cref="InitializeAsync"/>.</summary>
+    public string[] ExtraSettings { get; init; } = [];
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(_directory);
@@ -45,6 +48,10 @@ public sealed class BrokerFixture : IAsyncLifetime
                 "--Broker:ShowDemoTokens", "false",
                 "--Logging:LogLevel:Default", "Warning",
                 "--Logging:LogLevel:Orleans", "Error",
+                // Tests of other behaviour fire thousands of calls from a few tenants at once: no rate limit in their way.
+                "--Broker:RateLimit:Burst", "1000000",
+                "--Broker:RateLimit:PermitsPerSecond", "1000000",
+                .. ExtraSettings,
             ],
             builder => builder.Services.AddKeyedSingleton<TimeProvider>(BrokerTime.Key, Clock));
         await _app.StartAsync();

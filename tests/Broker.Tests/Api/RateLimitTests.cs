@@ -1,0 +1,41 @@
+using static Broker.Tests.Api.ApiExpectations;
+
+namespace Broker.Tests.Api;
+
+/// <summary>A tenant above its rate gets 429 with Retry-After and nothing happens; other tenants and admins go on.</summary>
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    // A broker of its own: a bucket of 3 calls, refilled by 1 a second.
+    private readonly BrokerFixture _broker = new() { ExtraSettings = ["--Broker:RateLimit:Burst", "3", "--Broker:RateLimit:PermitsPerSecond", "1"] };
+
+    public Task InitializeAsync() => _broker.InitializeAsync();
+
+    public Task DisposeAsync() => _broker.DisposeAsync();
+
+    [Fact]
+    public async Task TenantAboveItsRate_429RateLimitedWithRetryAfter_NothingAllocated_OthersUnaffected()
+    {
+        var world = await _broker.CreateWorldAsync(w =>
+        {
+            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
+            w.Tenant("busy", home);
+            w.Tenant("calm", home);
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await ExpectAsync(world.Tenant("busy"), HttpMethod.Get, "/v1/requests", null, HttpStatusCode.OK);
+        }
+
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/v1/requests") { Content = Json.Content(world.Body("storage.ssd", 5)) };
+        using var answer = await world.Tenant("busy").SendAsync(refused);
+        var problem = await Json.ReadAsync(answer);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.Equal("rate-limited", problem.Code());
+        Assert.InRange(answer.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 2);
+        Assert.Equal(0, (await world.PoolAsync("dc", "storage.ssd")).Allocated + (await world.PoolAsync("dc", "storage.ssd")).Held);
+        await ExpectAsync(world.Tenant("calm"), HttpMethod.Get, "/v1/requests", null, HttpStatusCode.OK);
+        await ExpectAsync(world.Admin("home"), HttpMethod.Get, $"/v1/providers/{world.Id("home")}/datacenters", null, HttpStatusCode.OK);
+    }
+}
