@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Broker.Tests.Api;
+
+/// <summary>
+/// Every endpoint of the application's route table × every kind of caller → the status API.md prescribes.
+/// The routes come from the running application, so an endpoint added without a row here fails the test.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+public sealed class AuthorizationMatrixTests(BrokerFixture broker)
+{
+    private static readonly string[] Callers = ["no token", "unknown token", "owner tenant", "another tenant", "owner's provider admin", "another provider's admin", "federation admin"];
+
+    // Per "METHOD pattern": the status for each caller above, in that order. 401 without or with an unknown
+    // token; 404 for another tenant's request (its existence is not revealed); 403 for everything else not theirs.
+    private static readonly Dictionary<string, int[]> Expected = new(StringComparer.Ordinal)
+    {
+        ["POST /v1/requests/"] = [401, 401, 201, 201, 403, 403, 403],
+        ["GET /v1/requests/"] = [401, 401, 200, 200, 403, 403, 403],
+        ["GET /v1/requests/{id}"] = [401, 401, 200, 404, 403, 403, 403],
+        ["DELETE /v1/requests/{id}"] = [401, 401, 200, 404, 403, 403, 403],
+        ["POST /v1/requests/{id}/renew"] = [401, 401, 200, 404, 403, 403, 403],
+        ["GET /v1/catalog"] = [401, 401, 200, 200, 200, 200, 200],
+        ["GET /v1/federation/capacity"] = [401, 401, 200, 200, 200, 200, 200],
+        ["GET /v1/providers/{id}/datacenters"] = [401, 401, 403, 403, 200, 403, 200],
+        ["PUT /v1/datacenters/{dc}/pools/{resource}"] = [401, 401, 403, 403, 200, 403, 403],
+        ["PUT /v1/federation"] = [401, 401, 403, 403, 403, 403, 200],
+        ["GET /v1/billing/providers/{id}"] = [401, 401, 403, 403, 200, 403, 200],
+        ["GET /v1/billing/tenants/{id}"] = [401, 401, 200, 403, 200, 403, 200],
+        ["GET /health/live"] = [200, 200, 200, 200, 200, 200, 200],
+        ["GET /health/ready"] = [200, 200, 200, 200, 200, 200, 200],
+        ["GET /openapi/{documentName}.json"] = [200, 200, 200, 200, 200, 200, 200],
+        ["GET /scalar"] = [200, 200, 200, 200, 200, 200, 200],
+        ["GET /dashboard"] = [401, 401, 403, 403, 403, 403, 200],
+    };
+
+    [Fact]
+    public async Task EveryEndpoint_EveryCaller_TheStatusTheContractPrescribes()
+    {
+        var routes = Routes();
+        var unlisted = routes.Where(r => !Expected.ContainsKey(Key(r))).Select(Key).Distinct().ToList();
+        Assert.True(unlisted.Count == 0, "endpoints without a row in the authorization matrix: " + string.Join(", ", unlisted));
+
+        var world = await broker.CreateWorldAsync(w =>
+        {
+            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000_000, 0.0001m));
+            var other = w.Member("other", "DE-BY").DataCenter("odc", "DE-BY", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
+            w.Tenant("a", home);
+            w.Tenant("b", other);
+        });
+        HttpClient[] clients =
+        [
+            broker.Client(), broker.Client("unknown-" + Guid.NewGuid().ToString("N")), world.Tenant("a"), world.Tenant("b"),
+            world.Admin("home"), world.Admin("other"), broker.Client(broker.FederationAdminToken),
+        ];
+
+        var mismatches = new List<string>();
+        var cells = 0;
+        foreach (var route in routes.DistinctBy(Key))
+        {
+            var expected = Expected[Key(route)];
+            for (var caller = 0; caller < Callers.Length; caller++)
+            {
+                // A fresh request of tenant a for every cell, so that releasing one leaves the next to find.
+                var requestId = (await world.RequestAsync("a", world.Body("storage.ssd", 1))).Body.GetProperty("id").GetString()!;
+                using var message = Message(route, world, requestId);
+                using var response = await clients[caller].SendAsync(message);
+                cells++;
+                if ((int)response.StatusCode != expected[caller])
+                {
+                    mismatches.Add($"{Key(route)} as {Callers[caller]}: {(int)response.StatusCode}, expected {expected[caller]}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        Assert.Equal(Expected.Count * Callers.Length, cells);
+    }
+
+    private List<(string Method, string Pattern)> Routes() =>
+        broker.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, Pattern(e.RoutePattern.RawText!))))
+            .ToList();
+
+    // The dashboard and the API reference page map many routes of their own (assets too); each shares one rule.
+    private static string Pattern(string raw)
+    {
+        var path = raw.StartsWith('/') ? raw : "/" + raw;
+        return path.StartsWith("/dashboard", StringComparison.Ordinal) ? "/dashboard"
+            : path.StartsWith("/scalar", StringComparison.Ordinal) ? "/scalar"
+            : path;
+    }
+
+    private static string Key((string Method, string Pattern) route) => $"{route.Method} {route.Pattern}";
+
+    private static HttpRequestMessage Message((string Method, string Pattern) route, World world, string requestId)
+    {
+        var path = route.Pattern switch
+        {
+            "/v1/requests/{id}" or "/v1/requests/{id}/renew" => route.Pattern.Replace("{id}", requestId, StringComparison.Ordinal),
+            "/v1/providers/{id}/datacenters" or "/v1/billing/providers/{id}" => route.Pattern.Replace("{id}", world.Id("home"), StringComparison.Ordinal),
+            "/v1/billing/tenants/{id}" => route.Pattern.Replace("{id}", world.Id("a"), StringComparison.Ordinal),
+            "/v1/datacenters/{dc}/pools/{resource}" => $"/v1/datacenters/{world.Id("dc")}/pools/{world.Resource("storage.ssd")}",
+            "/openapi/{documentName}.json" => "/openapi/v1.json",
+            "/scalar" => "/scalar/v1",
+            "/dashboard" => "/dashboard/",
+            _ => route.Pattern,
+        };
+        var body = Key(route) switch
+        {
+            "POST /v1/requests/" => world.Body("storage.ssd", 1),
+            "POST /v1/requests/{id}/renew" => new { lease = "P1D" },
+            "PUT /v1/datacenters/{dc}/pools/{resource}" => new { total = 1_000_000 },
+            "PUT /v1/federation" => new { },
+            _ => (object?)null,
+        };
+        var message = new HttpRequestMessage(new HttpMethod(route.Method), path);
+        if (body is not null)
+        {
+            message.Content = Json.Content(body);
+        }
+
+        return message;
+    }
+}
