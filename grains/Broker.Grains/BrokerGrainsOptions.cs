@@ -26,6 +26,10 @@ public sealed class NegotiationOptions
     [Range(16, 100_000)]
     public int CandidateSample { get; set; } = 256;
 
+    /// <summary>How many of one tenant's requests may negotiate at once (see <c>INegotiationGateGrain</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxInFlightPerTenant { get; set; } = 1_000;
+
     /// <summary>How many more passes a request makes when capacity was only held by other requests' offers.</summary>
     [Range(0, 20)]
     public int HeldCapacityRetries { get; set; } = 5;

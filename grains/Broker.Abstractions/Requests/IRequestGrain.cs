@@ -51,6 +51,8 @@ public enum SubmitKind
     Existing = 1,
     /// <summary>The key was used before for a different spec or by a different tenant.</summary>
     Conflict = 2,
+    /// <summary>The tenant has as many requests negotiating as it may; nothing was recorded.</summary>
+    Throttled = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("broker.submit-outcome")]

@@ -7,6 +7,7 @@ using Broker.Requests;
 using Broker.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Broker.Grains.Requests;
 
@@ -18,6 +19,7 @@ namespace Broker.Grains.Requests;
 public sealed partial class RequestGrain(
     [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
     Negotiator negotiator,
+    IOptions<NegotiationOptions> options,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     ILogger<RequestGrain> logger) : Grain, IRequestGrain, IRemindable
 {
@@ -60,6 +62,11 @@ public sealed partial class RequestGrain(
             return same
                 ? new SubmitOutcome(SubmitKind.Existing, await CurrentAsync())
                 : new SubmitOutcome(SubmitKind.Conflict, null);
+        }
+
+        if (!await Gate(command.Tenant).TryEnterAsync(Id, options.Value.MaxInFlightPerTenant))
+        {
+            return new SubmitOutcome(SubmitKind.Throttled, null);
         }
 
         Record.State = RequestState.Negotiating;
@@ -259,6 +266,7 @@ public sealed partial class RequestGrain(
 
         await TrackAsync();
         _decided.TrySetResult();
+        await LeaveGateAsync();
     }
 
     /// <summary>
@@ -275,6 +283,22 @@ public sealed partial class RequestGrain(
         await state.WriteStateAsync();
         _decided.TrySetResult();
         await TrackAsync();
+        await LeaveGateAsync();
+    }
+
+    private INegotiationGateGrain Gate(string tenant) => GrainFactory.GetGrain<INegotiationGateGrain>(tenant);
+
+    // Best effort: an entry that is not left is forgotten by the gate after a few minutes.
+    private async Task LeaveGateAsync()
+    {
+        try
+        {
+            await Gate(Record.Tenant).LeaveAsync(Id);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogGateLeaveFailed(Id, error);
+        }
     }
 
     private async Task ExpireIfDueAsync()
@@ -345,6 +369,9 @@ public sealed partial class RequestGrain(
             _leaseReminder = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not leave its tenant's negotiation gate")]
+    private partial void LogGateLeaveFailed(string requestId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);

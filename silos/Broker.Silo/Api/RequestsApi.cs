@@ -68,6 +68,9 @@ public static class RequestsApi
                 return Problems.Conflict("idempotency-key-reused", "this Idempotency-Key was used before with a different request body");
             case SubmitKind.Existing:
                 return TypedResults.Ok(RequestResource.From(outcome.Request!));
+            case SubmitKind.Throttled:
+                http.HttpContext.Response.Headers.RetryAfter = "1";
+                return Problems.Create(StatusCodes.Status429TooManyRequests, "too-many-negotiations", "Too many requests", "this tenant has as many requests negotiating as it may; retry when some are decided");
         }
 
         var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);

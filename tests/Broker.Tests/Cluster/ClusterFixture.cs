@@ -54,6 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             "--Broker:RateLimit:Burst=1000000",
             "--Broker:RateLimit:PermitsPerSecond=1000000",
+            "--Broker:Negotiation:MaxInFlightPerTenant=1000000",
         };
         var ports = Infrastructure.FreePorts.Take(3 * Silos);
         for (var i = 0; i < Silos; i++)

@@ -51,6 +51,7 @@ public sealed class BrokerFixture : IAsyncLifetime
                 // Tests of other behaviour fire thousands of calls from a few tenants at once: no rate limit in their way.
                 "--Broker:RateLimit:Burst", "1000000",
                 "--Broker:RateLimit:PermitsPerSecond", "1000000",
+                "--Broker:Negotiation:MaxInFlightPerTenant", "1000000",
                 .. ExtraSettings,
             ],
             builder => builder.Services.AddKeyedSingleton<TimeProvider>(BrokerTime.Key, Clock));

@@ -1,0 +1,43 @@
+using Broker.Tenants;
+using static Broker.Tests.Api.ApiExpectations;
+
+namespace Broker.Tests.Api;
+
+/// <summary>A tenant with as many requests negotiating as it may gets 429 and nothing is recorded; a decided request leaves room.</summary>
+public sealed class NegotiationGateTests : IAsyncLifetime
+{
+    private readonly BrokerFixture _broker = new() { ExtraSettings = ["--Broker:Negotiation:MaxInFlightPerTenant", "2"] };
+
+    public Task InitializeAsync() => _broker.InitializeAsync();
+
+    public Task DisposeAsync() => _broker.DisposeAsync();
+
+    [Fact]
+    public async Task TenantAtItsCap_429TooManyNegotiations_NothingRecorded_RoomAgainOnceOneIsDecided()
+    {
+        var world = await _broker.CreateWorldAsync(w =>
+        {
+            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
+            w.Tenant("a", home);
+        });
+        var gate = _broker.Grains.GetGrain<INegotiationGateGrain>(world.Id("a"));
+        // Two negotiations of the tenant in flight (stand-ins: real ones end within milliseconds).
+        Assert.True(await gate.TryEnterAsync("r-standin-1", 2));
+        Assert.True(await gate.TryEnterAsync("r-standin-2", 2));
+
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/v1/requests") { Content = Json.Content(world.Body("storage.ssd", 5)) };
+        using var answer = await world.Tenant("a").SendAsync(refused);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.Equal("too-many-negotiations", (await Json.ReadAsync(answer)).Code());
+        Assert.Equal(TimeSpan.FromSeconds(1), answer.Headers.RetryAfter!.Delta);
+        Assert.Equal(0, (await ExpectAsync(world.Tenant("a"), HttpMethod.Get, "/v1/requests", null, HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await world.PoolAsync("dc", "storage.ssd")).Allocated);
+
+        await gate.LeaveAsync("r-standin-1");
+        var (status, request) = await world.RequestAsync("a", world.Body("storage.ssd", 5));
+
+        Assert.Equal((HttpStatusCode.Created, "allocated"), (status, request.State()));
+        await Eventually.ReturnsAsync(gate.CountAsync, n => n == 1, "the decided request left the gate");
+    }
+}
