@@ -74,6 +74,8 @@ public sealed record TenantDefinition
     [Id(3)] public string? Token { get; init; }
     /// <summary>The SHA-256 of the bearer token, 64 hex digits: the broker never needs the token itself.</summary>
     [Id(4)] public string? TokenSha256 { get; init; }
+    /// <summary>Per resource class, how many units the tenant may hold at once; a request beyond it is rejected <c>quota-exceeded</c>.</summary>
+    [Id(5)] public Dictionary<string, long> Quotas { get; init; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("broker.admin-definition")]

@@ -29,6 +29,13 @@ public static class FederationValidator
         Duplicates(document.Tenants.Select(t => t.Id), "tenants", Fail);
         Duplicates(AllTokens(document), "tokens", Fail);
         ValidateTokenHashes(document, Fail);
+        for (var t = 0; t < document.Tenants.Length; t++)
+        {
+            foreach (var (resource, quota) in document.Tenants[t].Quotas.Where(q => q.Value < 0))
+            {
+                Fail($"tenants[{t}].quotas.{resource}", "must not be negative");
+            }
+        }
 
         for (var p = 0; p < document.Providers.Length; p++)
         {

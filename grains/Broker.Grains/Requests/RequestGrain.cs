@@ -1,5 +1,6 @@
 using Broker.DataCenters;
 using Broker.Domain;
+using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
 using Broker.Ledger;
@@ -20,6 +21,7 @@ public sealed partial class RequestGrain(
     [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
     Negotiator negotiator,
     IOptions<NegotiationOptions> options,
+    FederationRegistry federation,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     ILogger<RequestGrain> logger) : Grain, IRequestGrain, IRemindable
 {
@@ -75,6 +77,17 @@ public sealed partial class RequestGrain(
         Record.Spec = command.Spec;
         Record.Fingerprint = command.Spec.CanonicalForm();
         Record.CreatedAt = time.GetUtcNow();
+        if (QuotasFor(command) is { } quotas)
+        {
+            if (!await Quota(command.Tenant).TryReserveAsync(Id, command.Spec.Items, quotas))
+            {
+                await DecideAsync(new NegotiationOutcome(null, new Rejection(RejectionCode.QuotaExceeded, QuotaDetail(command.Spec, quotas)), [], default));
+                return new SubmitOutcome(SubmitKind.Accepted, Record.ToSnapshot(Id));
+            }
+
+            Record.QuotaHeld = true;
+        }
+
         await state.WriteStateAsync();
         await TrackAsync();
 
@@ -243,6 +256,11 @@ public sealed partial class RequestGrain(
 
     private async Task DecideAsync(NegotiationOutcome outcome)
     {
+        if (outcome.Allocation is null)
+        {
+            await ReleaseQuotaAsync();
+        }
+
         Record.Pending = [];
         Record.Trace = outcome.Trace;
         Record.DecidedAt = time.GetUtcNow();
@@ -276,6 +294,7 @@ public sealed partial class RequestGrain(
     private async Task GiveUpAsync(Exception error)
     {
         await ReleasePendingAsync();
+        await ReleaseQuotaAsync();
         Record.Pending = [];
         Record.State = RequestState.Rejected;
         Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
@@ -284,6 +303,29 @@ public sealed partial class RequestGrain(
         _decided.TrySetResult();
         await TrackAsync();
         await LeaveGateAsync();
+    }
+
+    private ITenantQuotaGrain Quota(string tenant) => GrainFactory.GetGrain<ITenantQuotaGrain>(tenant);
+
+    /// <summary>The tenant's quotas that concern this request's classes, or null when none does (no quota call then).</summary>
+    private IReadOnlyDictionary<string, long>? QuotasFor(SubmitCommand command) =>
+        federation.Current.Tenants.TryGetValue(command.Tenant, out var tenant)
+        && command.Spec.Items.Any(i => tenant.Quotas.ContainsKey(i.Resource))
+            ? tenant.Quotas
+            : null;
+
+    private static string QuotaDetail(RequestSpec spec, IReadOnlyDictionary<string, long> quotas) =>
+        "the tenant's quota would be exceeded: " + string.Join(", ", spec.Items.Where(i => quotas.ContainsKey(i.Resource))
+            .Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i.Resource} at most {quotas[i.Resource]} held at once")));
+
+    /// <summary>Gives the request's quota reservation back (idempotent); the flag is persisted with the next write.</summary>
+    private async Task ReleaseQuotaAsync()
+    {
+        if (Record.QuotaHeld)
+        {
+            await Quota(Record.Tenant).ReleaseAsync(Id);
+            Record.QuotaHeld = false;
+        }
     }
 
     private INegotiationGateGrain Gate(string tenant) => GrainFactory.GetGrain<INegotiationGateGrain>(tenant);
@@ -328,6 +370,7 @@ public sealed partial class RequestGrain(
 
         var entries = UsageCharges.For(Id, Record.Tenant, Record.HomeProvider, allocation, Record.DecidedAt!.Value, Record.EndedAt!.Value);
         await Task.WhenAll(UsageCharges.ByLedger(entries).Select(l => GrainFactory.GetGrain<ILedgerGrain>(l.LedgerKey).PostAsync(l.Entries)));
+        await ReleaseQuotaAsync();
         Record.Settled = true;
         await state.WriteStateAsync();
         LogEnded(Id, Record.State, entries.Count);

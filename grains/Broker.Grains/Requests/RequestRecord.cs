@@ -25,6 +25,9 @@ public sealed class RequestRecord
     /// <summary>Confirms sent (or about to be) during the current negotiation: the intent log.</summary>
     [Id(13)] public PendingConfirm[] Pending { get; set; } = [];
 
+    /// <summary>Whether the tenant's quota grain holds a reservation for this request that is still to be given back.</summary>
+    [Id(14)] public bool QuotaHeld { get; set; }
+
     public bool IsDecided => State is not (RequestState.None or RequestState.Negotiating);
 
     public RequestSnapshot ToSnapshot(string id) => new()
