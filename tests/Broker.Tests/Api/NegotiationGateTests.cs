@@ -4,23 +4,13 @@ using static Broker.Tests.Api.ApiExpectations;
 namespace Broker.Tests.Api;
 
 /// <summary>A tenant with as many requests negotiating as it may gets 429 and nothing is recorded; a decided request leaves room.</summary>
-public sealed class NegotiationGateTests : IAsyncLifetime
+public sealed class NegotiationGateTests() : OwnBroker("--Broker:Negotiation:MaxInFlightPerTenant", "2")
 {
-    private readonly BrokerFixture _broker = new() { ExtraSettings = ["--Broker:Negotiation:MaxInFlightPerTenant", "2"] };
-
-    public Task InitializeAsync() => _broker.InitializeAsync();
-
-    public Task DisposeAsync() => _broker.DisposeAsync();
-
     [Fact]
     public async Task TenantAtItsCap_429TooManyNegotiations_NothingRecorded_RoomAgainOnceOneIsDecided()
     {
-        var world = await _broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
-            w.Tenant("a", home);
-        });
-        var gate = _broker.Grains.GetGrain<INegotiationGateGrain>(world.Id("a"));
+        var world = await OneProviderWorldAsync("a");
+        var gate = Broker.Grains.GetGrain<INegotiationGateGrain>(world.Id("a"));
         // Two negotiations of the tenant in flight (stand-ins: real ones end within milliseconds).
         Assert.True(await gate.TryEnterAsync("r-standin-1", 2));
         Assert.True(await gate.TryEnterAsync("r-standin-2", 2));

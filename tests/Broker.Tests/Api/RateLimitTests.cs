@@ -3,24 +3,13 @@ using static Broker.Tests.Api.ApiExpectations;
 namespace Broker.Tests.Api;
 
 /// <summary>A tenant above its rate gets 429 with Retry-After and nothing happens; other tenants and admins go on.</summary>
-public sealed class RateLimitTests : IAsyncLifetime
+// A broker of its own: a bucket of 3 calls, refilled by 1 a second.
+public sealed class RateLimitTests() : OwnBroker("--Broker:RateLimit:Burst", "3", "--Broker:RateLimit:PermitsPerSecond", "1")
 {
-    // A broker of its own: a bucket of 3 calls, refilled by 1 a second.
-    private readonly BrokerFixture _broker = new() { ExtraSettings = ["--Broker:RateLimit:Burst", "3", "--Broker:RateLimit:PermitsPerSecond", "1"] };
-
-    public Task InitializeAsync() => _broker.InitializeAsync();
-
-    public Task DisposeAsync() => _broker.DisposeAsync();
-
     [Fact]
     public async Task TenantAboveItsRate_429RateLimitedWithRetryAfter_NothingAllocated_OthersUnaffected()
     {
-        var world = await _broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
-            w.Tenant("busy", home);
-            w.Tenant("calm", home);
-        });
+        var world = await OneProviderWorldAsync("busy", "calm");
 
         for (var i = 0; i < 3; i++)
         {
