@@ -343,11 +343,21 @@ public sealed partial class RequestGrain(
         }
     }
 
+    /// <summary>
+    /// Brings the request up to date before any call acts on it: a lease that ran out ends now, and an end whose
+    /// settling failed part-way (a data center or a ledger unreachable) is settled again — so a client's retry
+    /// of a release finishes the job instead of leaving capacity held until the grain is next activated.
+    /// </summary>
     private async Task ExpireIfDueAsync()
     {
         if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
         {
             await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value);
+        }
+        else if (Record.State is RequestState.Released or RequestState.Expired && !Record.Settled)
+        {
+            await SettleAsync();
+            await TrackAsync();
         }
     }
 

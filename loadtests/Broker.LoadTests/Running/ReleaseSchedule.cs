@@ -47,7 +47,7 @@ public sealed class ReleaseSchedule(IBrokerTarget target, Stopwatch clock)
         }
     }
 
-    /// <summary>Releases everything still held; tries each failed release again a few times.</summary>
+    /// <summary>Releases everything still held; tries failed releases again a few times, a little later each time.</summary>
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
         for (var round = 0; round < 5; round++)
@@ -58,6 +58,7 @@ public sealed class ReleaseSchedule(IBrokerTarget target, Stopwatch clock)
                 return;
             }
 
+            await Task.Delay(TimeSpan.FromSeconds(round), cancellationToken);
             await ReleaseAsync(all, cancellationToken);
         }
     }
