@@ -163,10 +163,13 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
             resolved.Count(r => r?.Kind is not (DecisionKind.Allocated or DecisionKind.Rejected)));
     }
 
-    /// <summary>What stays allocated in the load world once every release went through (the HTTP view may lag a moment).</summary>
+    /// <summary>
+    /// What stays allocated in the load world once every release went through. The HTTP view is the directory's,
+    /// which may lag: after a silo failure a data center's last summary can wait for its next republish (30 s).
+    /// </summary>
     private async Task<long> SettledAllocationAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(45);
         while (true)
         {
             var sample = await target.SampleCapacityAsync(world, cancellationToken);
