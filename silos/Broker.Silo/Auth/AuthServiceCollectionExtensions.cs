@@ -1,15 +1,37 @@
+using System.Security.Claims;
 using Broker.Grains.Federation;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Broker.Silo.Auth;
 
 public static class AuthServiceCollectionExtensions
 {
-    /// <summary>Bearer tokens from the federation file and one policy per kind of principal.</summary>
-    public static IServiceCollection AddBrokerAuth(this IServiceCollection services)
+    private const string SelectorScheme = "Broker";
+    private const string OidcScheme = "Oidc";
+
+    /// <summary>
+    /// Bearer tokens from the federation file, optionally JWTs of an OpenID Connect issuer (<see cref="OidcOptions"/>),
+    /// and one policy per kind of principal. A bearer token shaped like a JWT goes to the issuer's validation when
+    /// one is configured; every challenge and refusal is answered as a problem document by the static-token handler.
+    /// </summary>
+    public static IServiceCollection AddBrokerAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
+        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        var authentication = services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, null, selector =>
+            {
+                selector.ForwardDefaultSelector = context => oidc.Enabled && LooksLikeJwt(context.Request.Headers.Authorization) ? OidcScheme : BearerTokenHandler.SchemeName;
+                selector.ForwardChallenge = BearerTokenHandler.SchemeName;
+                selector.ForwardForbid = BearerTokenHandler.SchemeName;
+            })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        if (oidc.Enabled)
+        {
+            authentication.AddJwtBearer(OidcScheme, jwt => ConfigureJwt(jwt, oidc));
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(Callers.TenantPolicy, p => p.RequireAssertion(c => Callers.IsKind(c.User, PrincipalKind.Tenant)))
             .AddPolicy(Callers.ProviderAdminPolicy, p => p.RequireAssertion(c => Callers.IsKind(c.User, PrincipalKind.ProviderAdmin)))
@@ -17,4 +39,43 @@ public static class AuthServiceCollectionExtensions
             .SetFallbackPolicy(null);
         return services;
     }
+
+    private static void ConfigureJwt(JwtBearerOptions jwt, OidcOptions oidc)
+    {
+        jwt.Authority = string.IsNullOrWhiteSpace(oidc.Authority) ? null : oidc.Authority;
+        jwt.Audience = oidc.Audience;
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = oidc.Issuer ?? oidc.Authority,
+            ValidAudience = oidc.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            IssuerSigningKey = oidc.SigningKey is { Length: > 0 } key ? new SymmetricSecurityKey(Convert.FromBase64String(key)) : null,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                var federation = context.HttpContext.RequestServices.GetRequiredService<FederationRegistry>().Current;
+                if (OidcClaims.ToPrincipal(context.Principal!, oidc, federation) is { } principal)
+                {
+                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(Callers.ToClaims(principal), OidcScheme));
+                }
+                else
+                {
+                    context.Fail("the token names no tenant, provider or federation admin of this federation");
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    private static bool LooksLikeJwt(string? authorization) =>
+        authorization is not null
+        && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        && authorization.AsSpan(7).Count('.') == 2;
 }

@@ -44,7 +44,7 @@ public static class BrokerApp
 
         builder.Services.ConfigureHttpJsonOptions(json => BrokerJson.Configure(json.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddBrokerAuth();
+        builder.Services.AddBrokerAuth(builder.Configuration);
         builder.Services.AddTenantRateLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
