@@ -34,6 +34,7 @@ public static class BrokerApp
         {
             silo.UseBrokerStorage(broker, builder.Configuration);
             silo.UseProviderAffinePlacement(broker.Provider);
+            silo.UseBrokerTls(builder.Configuration);
             silo.AddDashboard();
         });
         builder.Services.AddBrokerGrains();

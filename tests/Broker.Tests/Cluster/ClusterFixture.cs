@@ -26,6 +26,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The certificate every silo of this cluster presents and accepts (self-signed, made for this fixture).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 ClusterCertificate { get; } = SelfSigned("broker-cluster");
+
     internal IReadOnlyList<SiloProcess> Silo => _silos;
 
     public async Task InitializeAsync()
@@ -36,6 +39,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         // Short database timeouts, and pools small enough that three silos stay under the server's connection limit.
         var connection = ConnectionString = await Shell.RunOrThrowAsync(RepoPaths.PgScript, "url") + ";Timeout=3;Command Timeout=5;Maximum Pool Size=40";
+        // The cluster runs with mutual TLS between its silos: one self-signed cluster certificate, pinned.
+        var certificateFile = Path.Combine(_directory, "cluster.pfx");
+        await File.WriteAllBytesAsync(certificateFile, ClusterCertificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "cluster"));
         var federationFile = Path.Combine(_directory, "federation.json");
         await File.WriteAllTextAsync(federationFile, JsonSerializer.Serialize(new
         {
@@ -52,6 +58,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             "--Broker:Negotiation:HoldTtl=00:00:05",
             "--Broker:Directory:HomeCheckInterval=00:00:01",
             "--Logging:LogLevel:Default=Warning",
+            $"--Broker:Tls:CertificateFile={certificateFile}",
+            "--Broker:Tls:CertificatePassword=cluster",
             "--Broker:RateLimit:Burst=1000000",
             "--Broker:RateLimit:PermitsPerSecond=1000000",
             "--Broker:Negotiation:MaxInFlightPerTenant=1000000",
@@ -79,6 +87,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             await Shell.RunAsync(RepoPaths.PgScript, "down");
         }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned(string name)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
     }
 
     /// <summary>Starts the given silos (again) and waits until each answers ready.</summary>
