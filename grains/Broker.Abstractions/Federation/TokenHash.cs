@@ -21,4 +21,10 @@ public static class TokenHash
 
     public static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+
+    /// <summary>How many entries of a federation file hold a plain token rather than its hash.</summary>
+    public static int PlainTokensIn(FederationDocument document) =>
+        document.FederationAdmins.Count(a => !string.IsNullOrEmpty(a.Token))
+        + document.Providers.Sum(p => p.Admins.Count(a => !string.IsNullOrEmpty(a.Token)))
+        + document.Tenants.Count(t => !string.IsNullOrEmpty(t.Token));
 }

@@ -93,10 +93,4 @@ public sealed class FederationView
         var presented = TokenHash.Of(token);
         return Principals.TryGetValue(presented, out var entry) && TokenHash.FixedTimeEquals(entry.Hash, presented) ? entry.Principal : null;
     }
-
-    /// <summary>How many entries hold a plain token rather than its hash.</summary>
-    public int PlainTokens =>
-        Document.FederationAdmins.Count(a => !string.IsNullOrEmpty(a.Token))
-        + Document.Providers.Sum(p => p.Admins.Count(a => !string.IsNullOrEmpty(a.Token)))
-        + Document.Tenants.Count(t => !string.IsNullOrEmpty(t.Token));
 }

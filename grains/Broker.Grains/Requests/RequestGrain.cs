@@ -146,7 +146,7 @@ public sealed partial class RequestGrain(
 
     public async Task<RequestSnapshot?> ReleaseAsync()
     {
-        await ExpireIfDueAsync();
+        await CatchUpAsync();
         if (Record.State == RequestState.Allocated)
         {
             await EndAsync(RequestState.Released, time.GetUtcNow());
@@ -157,7 +157,7 @@ public sealed partial class RequestGrain(
 
     public async Task<RenewOutcome> RenewAsync(TimeSpan lease)
     {
-        await ExpireIfDueAsync();
+        await CatchUpAsync();
         if (Record.State == RequestState.None)
         {
             return new RenewOutcome(RenewKind.NotFound, null);
@@ -185,7 +185,7 @@ public sealed partial class RequestGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        await ExpireIfDueAsync();
+        await CatchUpAsync();
         if (Record.State == RequestState.Allocated)
         {
             await ArmLeaseReminderAsync();
@@ -198,7 +198,7 @@ public sealed partial class RequestGrain(
 
     private async Task<RequestSnapshot?> CurrentAsync()
     {
-        await ExpireIfDueAsync();
+        await CatchUpAsync();
         return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
     }
 
@@ -348,7 +348,7 @@ public sealed partial class RequestGrain(
     /// settling failed part-way (a data center or a ledger unreachable) is settled again — so a client's retry
     /// of a release finishes the job instead of leaving capacity held until the grain is next activated.
     /// </summary>
-    private async Task ExpireIfDueAsync()
+    private async Task CatchUpAsync()
     {
         if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
         {

@@ -39,6 +39,10 @@ public static class Problems
     public static ProblemHttpResult Conflict(string code, string detail) =>
         Create(StatusCodes.Status409Conflict, code, "Conflict", detail);
 
+    /// <summary>429 with the limit that was hit named by <paramref name="code"/>; the caller sets <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult TooManyRequests(string code, string detail) =>
+        Create(StatusCodes.Status429TooManyRequests, code, "Too many requests", detail);
+
     public static ProblemHttpResult Unavailable(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "The broker is unavailable", detail);
 }

@@ -70,7 +70,7 @@ public static class RequestsApi
                 return TypedResults.Ok(RequestResource.From(outcome.Request!));
             case SubmitKind.Throttled:
                 http.HttpContext.Response.Headers.RetryAfter = "1";
-                return Problems.Create(StatusCodes.Status429TooManyRequests, "too-many-negotiations", "Too many requests", "this tenant has as many requests negotiating as it may; retry when some are decided");
+                return Problems.TooManyRequests("too-many-negotiations", "this tenant has as many requests negotiating as it may; retry when some are decided");
         }
 
         var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);

@@ -39,7 +39,7 @@ public sealed partial class FederationLoader(
         }
 
         LogLoaded(path, document.Providers.Length, document.Providers.Sum(p => p.DataCenters.Length), document.Tenants.Length, version);
-        var plain = new Broker.Grains.Federation.FederationView(version, document).PlainTokens;
+        var plain = TokenHash.PlainTokensIn(document);
         if (plain > 0)
         {
             // Never the tokens themselves: only how many, and what to do.

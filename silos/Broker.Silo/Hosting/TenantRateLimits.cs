@@ -37,7 +37,7 @@ public static class TenantRateLimits
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await Problems.Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests", $"this tenant's rate limit is reached; retry after {seconds} s")
+                await Problems.TooManyRequests("rate-limited", $"this tenant's rate limit is reached; retry after {seconds} s")
                     .ExecuteAsync(context.HttpContext);
             };
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>

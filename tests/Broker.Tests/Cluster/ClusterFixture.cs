@@ -27,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>The certificate every silo of this cluster presents and accepts (self-signed, made for this fixture).</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2 ClusterCertificate { get; } = SelfSigned("broker-cluster");
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 ClusterCertificate { get; } = Certificates.SelfSigned("broker-cluster");
 
     internal IReadOnlyList<SiloProcess> Silo => _silos;
 
@@ -87,13 +87,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             await Shell.RunAsync(RepoPaths.PgScript, "down");
         }
-    }
-
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned(string name)
-    {
-        using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
     }
 
     /// <summary>Starts the given silos (again) and waits until each answers ready.</summary>

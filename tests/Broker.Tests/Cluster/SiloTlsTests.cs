@@ -32,7 +32,7 @@ public sealed class SiloTlsTests(ClusterFixture cluster)
     [Fact]
     public async Task SiloPort_RefusesAPeerWithAnotherCertificate()
     {
-        using var stranger = SelfSignedStranger();
+        using var stranger = Certificates.SelfSigned("broker-cluster"); // the same name, another key
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", cluster.Silo[0].SiloPort);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
@@ -50,12 +50,5 @@ public sealed class SiloTlsTests(ClusterFixture cluster)
         });
 
         Assert.True(refused is IOException or System.Security.Authentication.AuthenticationException, $"expected the silo to refuse, got {refused?.GetType().Name ?? "a working connection"}");
-    }
-
-    private static X509Certificate2 SelfSignedStranger()
-    {
-        using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new CertificateRequest("CN=broker-cluster", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 }
