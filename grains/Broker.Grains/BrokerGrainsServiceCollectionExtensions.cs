@@ -1,3 +1,4 @@
+using Broker.Grains.Audit;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Grains.Negotiation;
@@ -19,6 +20,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.AddSingleton<Negotiator>();
         services.AddSingleton<ClusterViewRefresher>();
         services.AddSingleton<FederationUpserter>();
+        services.AddSingleton<AuditVerifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterViewRefresher>());
         return services;
     }

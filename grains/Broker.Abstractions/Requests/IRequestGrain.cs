@@ -1,3 +1,4 @@
+using Broker.Audit;
 using Orleans.Concurrency;
 
 namespace Broker.Requests;
@@ -28,20 +29,21 @@ public interface IRequestGrain : IGrainWithStringKey
     [Alias("GetAsync")]
     Task<RequestSnapshot?> GetAsync();
 
-    /// <summary>Releases the allocation; releasing an ended request again returns it unchanged.</summary>
+    /// <summary>Releases the allocation (on behalf of <paramref name="by"/>, for the audit trail); releasing an ended request again returns it unchanged.</summary>
     [Alias("ReleaseAsync")]
-    Task<RequestSnapshot?> ReleaseAsync();
+    Task<RequestSnapshot?> ReleaseAsync(AuditActor by);
 
     /// <summary>Extends the lease to now + <paramref name="lease"/>; only an allocated request can be renewed.</summary>
     [Alias("RenewAsync")]
-    Task<RenewOutcome> RenewAsync(TimeSpan lease);
+    Task<RenewOutcome> RenewAsync(TimeSpan lease, AuditActor by);
 }
 
 [GenerateSerializer, Immutable, Alias("broker.submit-command")]
 public sealed record SubmitCommand(
     [property: Id(0)] string Tenant,
     [property: Id(1)] string HomeProvider,
-    [property: Id(2)] RequestSpec Spec);
+    [property: Id(2)] RequestSpec Spec,
+    [property: Id(3)] AuditActor By);
 
 public enum SubmitKind
 {

@@ -1,4 +1,6 @@
+using Broker.Audit;
 using Broker.Federation;
+using Broker.Grains.Audit;
 using Broker.Grains.Directory;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +9,8 @@ namespace Broker.Grains.Federation;
 /// <summary>
 /// Applies a federation document (the file at start, or an admin's upsert): validates the merged result,
 /// stores it, configures the data centers it names, and returns once this silo sees the change, so that
-/// the caller's next request already finds the new tenants and data centers.
+/// the caller's next request already finds the new tenants and data centers. Every stored change is put
+/// in the audit trail, on behalf of the admin who sent it or of the broker loading its file.
 /// </summary>
 public sealed class FederationUpserter(
     IGrainFactory grains,
@@ -18,7 +21,7 @@ public sealed class FederationUpserter(
 {
     private static readonly TimeSpan SeenDeadline = TimeSpan.FromSeconds(30);
 
-    public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change)
+    public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change, AuditActor by)
     {
         var errors = FederationValidator.Validate(FederationMerge.Upsert(federation.Current.Document, change));
         if (errors.Count > 0)
@@ -27,6 +30,7 @@ public sealed class FederationUpserter(
         }
 
         var version = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(change);
+        await AuditChains.AppendAsync(grains, AdminAuditEvents.FederationUpserted(version, change, by));
         await WaitUntilSeenAsync(version, change);
         return (version, errors);
     }

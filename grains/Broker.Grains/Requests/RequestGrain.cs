@@ -1,3 +1,4 @@
+using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Grains.Federation;
@@ -16,6 +17,7 @@ namespace Broker.Grains.Requests;
 /// Owns one request from submission to its end. Every transition is persisted before anything acts on
 /// it; side effects after an end (capacity back, charges) are idempotent and redone on activation until
 /// recorded as settled. Lease ends are decided from the injected <see cref="TimeProvider"/>; the reminder only wakes the grain.
+/// Each decision, renewal and end is stored with its audit event and put in the trail before the caller hears of it.
 /// </summary>
 public sealed partial class RequestGrain(
     [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
@@ -35,12 +37,16 @@ public sealed partial class RequestGrain(
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _negotiating;
 
+    // The trail acknowledged events that storage still lists as pending: write that down before deactivating.
+    private bool _auditAcknowledgedUnsaved;
+
     private RequestRecord Record => state.State;
 
     private string Id => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await AuditAsync();
         if (Record.State == RequestState.Negotiating)
         {
             // A silo died mid-negotiation: its holds expire by themselves, the negotiation starts again.
@@ -53,6 +59,15 @@ public sealed partial class RequestGrain(
             {
                 await SettleAsync();
             }
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_auditAcknowledgedUnsaved)
+        {
+            // Best effort: without it, a later activation sends the events again and the chain may record them twice.
+            await SaveAsync();
         }
     }
 
@@ -74,6 +89,7 @@ public sealed partial class RequestGrain(
         Record.State = RequestState.Negotiating;
         Record.Tenant = command.Tenant;
         Record.HomeProvider = command.HomeProvider;
+        Record.SubmittedBy = command.By;
         Record.Spec = command.Spec;
         Record.Fingerprint = command.Spec.CanonicalForm();
         Record.CreatedAt = time.GetUtcNow();
@@ -88,7 +104,7 @@ public sealed partial class RequestGrain(
             Record.QuotaHeld = true;
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
         await TrackAsync();
 
         // One-way to itself: the negotiation runs as the grain's next turn, after this answer is sent.
@@ -144,18 +160,18 @@ public sealed partial class RequestGrain(
 
     public Task<RequestSnapshot?> GetAsync() => CurrentAsync();
 
-    public async Task<RequestSnapshot?> ReleaseAsync()
+    public async Task<RequestSnapshot?> ReleaseAsync(AuditActor by)
     {
         await CatchUpAsync();
         if (Record.State == RequestState.Allocated)
         {
-            await EndAsync(RequestState.Released, time.GetUtcNow());
+            await EndAsync(RequestState.Released, time.GetUtcNow(), by);
         }
 
         return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
     }
 
-    public async Task<RenewOutcome> RenewAsync(TimeSpan lease)
+    public async Task<RenewOutcome> RenewAsync(TimeSpan lease, AuditActor by)
     {
         await CatchUpAsync();
         if (Record.State == RequestState.None)
@@ -173,13 +189,15 @@ public sealed partial class RequestGrain(
         if (renewed.Contains(false))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
-            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value);
+            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value, AuditActor.Broker);
             return new RenewOutcome(RenewKind.NotAllocated, Record.ToSnapshot(Id));
         }
 
         Record.LeaseExpiresAt = leaseExpiresAt;
-        await state.WriteStateAsync();
+        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Renewed(Id, Record, by)];
+        await SaveAsync();
         await ArmLeaseReminderAsync();
+        await AuditAsync();
         return new RenewOutcome(RenewKind.Renewed, Record.ToSnapshot(Id));
     }
 
@@ -205,7 +223,7 @@ public sealed partial class RequestGrain(
     private async Task RecordIntentAsync(PendingConfirm confirm)
     {
         Record.Pending = [.. Record.Pending, confirm];
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     /// <summary>
@@ -246,7 +264,7 @@ public sealed partial class RequestGrain(
 
         await ReleasePendingAsync();
         Record.Pending = [];
-        await state.WriteStateAsync();
+        await SaveAsync();
         return null;
     }
 
@@ -276,13 +294,15 @@ public sealed partial class RequestGrain(
             Record.Reason = outcome.Rejection;
         }
 
-        await state.WriteStateAsync();
+        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Decided(Id, Record)];
+        await SaveAsync();
         if (Record.State == RequestState.Allocated)
         {
             await ArmLeaseReminderAsync();
         }
 
         await TrackAsync();
+        await AuditAsync();
         _decided.TrySetResult();
         await LeaveGateAsync();
     }
@@ -299,7 +319,9 @@ public sealed partial class RequestGrain(
         Record.State = RequestState.Rejected;
         Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
         Record.DecidedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Decided(Id, Record)];
+        await SaveAsync();
+        await AuditAsync();
         _decided.TrySetResult();
         await TrackAsync();
         await LeaveGateAsync();
@@ -350,9 +372,10 @@ public sealed partial class RequestGrain(
     /// </summary>
     private async Task CatchUpAsync()
     {
+        await AuditAsync();
         if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
         {
-            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value);
+            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value, AuditActor.Broker);
         }
         else if (Record.State is RequestState.Released or RequestState.Expired && !Record.Settled)
         {
@@ -361,12 +384,14 @@ public sealed partial class RequestGrain(
         }
     }
 
-    private async Task EndAsync(RequestState end, DateTimeOffset endedAt)
+    private async Task EndAsync(RequestState end, DateTimeOffset endedAt, AuditActor by)
     {
         Record.State = end;
         Record.EndedAt = endedAt;
         Record.Settled = false;
-        await state.WriteStateAsync();
+        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Ended(Id, Record, by)];
+        await SaveAsync();
+        await AuditAsync();
         await SettleAsync();
         await DisarmLeaseReminderAsync();
         await TrackAsync();
@@ -382,8 +407,37 @@ public sealed partial class RequestGrain(
         await Task.WhenAll(UsageCharges.ByLedger(entries).Select(l => GrainFactory.GetGrain<ILedgerGrain>(l.LedgerKey).PostAsync(l.Entries)));
         await ReleaseQuotaAsync();
         Record.Settled = true;
-        await state.WriteStateAsync();
+        await SaveAsync();
         LogEnded(Id, Record.State, entries.Count);
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        _auditAcknowledgedUnsaved = false;
+    }
+
+    /// <summary>
+    /// Puts the pending audit events in the request's chain. A failure is logged and left for the next call or
+    /// activation to retry: the transition itself is stored, and the trail must not undo it.
+    /// </summary>
+    private async Task AuditAsync()
+    {
+        if (Record.AuditPending.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IAuditChainGrain>(AuditChains.Key(AuditChains.Of(Id))).AppendAsync(Record.AuditPending);
+            Record.AuditPending = [];
+            _auditAcknowledgedUnsaved = true;
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogAuditFailed(Id, error);
+        }
     }
 
     private IEnumerable<string> DataCentersOfAllocation() =>
@@ -425,6 +479,9 @@ public sealed partial class RequestGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not leave its tenant's negotiation gate")]
     private partial void LogGateLeaveFailed(string requestId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit trail could not record an event of request {RequestId}; it is sent again on the request's next call")]
+    private partial void LogAuditFailed(string requestId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);

@@ -1,3 +1,4 @@
+using Broker.Audit;
 using Broker.Domain;
 using Broker.Requests;
 
@@ -27,6 +28,15 @@ public sealed class RequestRecord
 
     /// <summary>Whether the tenant's quota grain holds a reservation for this request that is still to be given back.</summary>
     [Id(14)] public bool QuotaHeld { get; set; }
+
+    /// <summary>Who submitted the request: the actor of its decision in the audit trail.</summary>
+    [Id(15)] public AuditActor? SubmittedBy { get; set; }
+
+    /// <summary>
+    /// Audit events stored with the transition they record and not yet known to be in the trail: sent again
+    /// on the next call or activation until a chain has acknowledged them.
+    /// </summary>
+    [Id(16)] public AuditEvent[] AuditPending { get; set; } = [];
 
     public bool IsDecided => State is not (RequestState.None or RequestState.Negotiating);
 

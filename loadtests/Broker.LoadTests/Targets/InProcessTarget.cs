@@ -1,3 +1,4 @@
+using Broker.Audit;
 using Broker.Domain;
 using Broker.LoadTests.Demand;
 using Broker.LoadTests.World;
@@ -35,7 +36,7 @@ public sealed class InProcessTarget : IBrokerTarget
     public async Task<Decision> RequestAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
     {
         var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
-        var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated)));
+        var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated), ActorOf(arrival)));
         var snapshot = submitted.Request is { State: not RequestState.Negotiating } decided ? decided : await grain.WaitForDecisionAsync(DecisionWait);
         return ToDecision(snapshot, grain.GetPrimaryKeyString());
     }
@@ -47,7 +48,10 @@ public sealed class InProcessTarget : IBrokerTarget
     }
 
     public Task ReleaseAsync(Arrival arrival, string requestId, CancellationToken cancellationToken) =>
-        Grains.GetGrain<IRequestGrain>(requestId).ReleaseAsync();
+        Grains.GetGrain<IRequestGrain>(requestId).ReleaseAsync(ActorOf(arrival));
+
+    // The audit trail names the tenant, as for a call over HTTP; the credential says it came from the harness.
+    private static AuditActor ActorOf(Arrival arrival) => new($"tenant:{arrival.Tenant.Id}", "load-test");
 
     public Task<CapacitySample> SampleCapacityAsync(LoadWorld world, CancellationToken cancellationToken)
     {

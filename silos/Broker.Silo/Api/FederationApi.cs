@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Federation;
+using Broker.Grains.Audit;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Silo.Auth;
@@ -101,7 +103,9 @@ public static class FederationApi
             return Problems.Invalid(errors);
         }
 
-        var result = await grains.GetGrain<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour));
+        var change = new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour);
+        var result = await grains.GetGrain<IDataCenterGrain>(dc).SetPoolAsync(change);
+        await AuditChains.AppendAsync(grains, AdminAuditEvents.PoolChanged(dc, owner, change, result, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
@@ -112,7 +116,7 @@ public static class FederationApi
     }
 
     public static async Task<Results<Ok<FederationUpsertResource>, ProblemHttpResult>> UpsertFederationAsync(
-        HttpRequest http, FederationUpserter upserter, CancellationToken cancellationToken)
+        HttpRequest http, ClaimsPrincipal user, FederationUpserter upserter, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<FederationDocument>(http, cancellationToken);
         if (problem is not null)
@@ -120,7 +124,7 @@ public static class FederationApi
             return problem;
         }
 
-        var (version, errors) = await upserter.UpsertAsync(body!);
+        var (version, errors) = await upserter.UpsertAsync(body!, user.Actor());
         return errors.Count > 0 ? Problems.Invalid(errors) : TypedResults.Ok(new FederationUpsertResource(version));
     }
 

@@ -60,7 +60,7 @@ public static class RequestsApi
 
         var id = idempotencyKey is null ? RequestIds.New() : RequestIds.FromIdempotencyKey(caller.TenantId!, idempotencyKey);
         var grain = grains.GetGrain<IRequestGrain>(id);
-        var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec));
+        var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec, user.Actor()));
         var location = $"/v1/requests/{id}";
         switch (outcome.Kind)
         {
@@ -138,7 +138,7 @@ public static class RequestsApi
             return NotFound(id);
         }
 
-        var released = await grains.GetGrain<IRequestGrain>(id).ReleaseAsync();
+        var released = await grains.GetGrain<IRequestGrain>(id).ReleaseAsync(user.Actor());
         return TypedResults.Ok(RequestResource.From(released!));
     }
 
@@ -163,7 +163,7 @@ public static class RequestsApi
             return NotFound(id);
         }
 
-        var outcome = await grains.GetGrain<IRequestGrain>(id).RenewAsync(lease);
+        var outcome = await grains.GetGrain<IRequestGrain>(id).RenewAsync(lease, user.Actor());
         return outcome.Kind switch
         {
             RenewKind.Renewed => TypedResults.Ok(RequestResource.From(outcome.Request!)),

@@ -62,7 +62,7 @@ public static class AuthServiceCollectionExtensions
                 var federation = context.HttpContext.RequestServices.GetRequiredService<FederationRegistry>().Current;
                 if (OidcClaims.ToPrincipal(context.Principal!, oidc, federation) is { } principal)
                 {
-                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(Callers.ToClaims(principal), OidcScheme));
+                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(Callers.ToClaims(principal, Callers.JwtSubject(context.Principal!.FindFirstValue("sub"))), OidcScheme));
                 }
                 else
                 {

@@ -34,7 +34,7 @@ public sealed class BearerTokenHandler(
             return Task.FromResult(AuthenticateResult.Fail("unknown token"));
         }
 
-        var identity = new ClaimsIdentity(Callers.ToClaims(principal), SchemeName);
+        var identity = new ClaimsIdentity(Callers.ToClaims(principal, Callers.StaticToken(token)), SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

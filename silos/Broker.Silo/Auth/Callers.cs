@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Broker.Audit;
+using Broker.Federation;
 using Broker.Grains.Federation;
 
 namespace Broker.Silo.Auth;
@@ -13,10 +15,13 @@ public static class Callers
     private const string KindClaim = "broker:kind";
     private const string TenantClaim = "broker:tenant";
     private const string ProviderClaim = "broker:provider";
+    private const string CredentialClaim = "broker:credential";
 
-    public static IEnumerable<Claim> ToClaims(Principal principal)
+    /// <summary>The claims of an authenticated <paramref name="principal"/> and of the <paramref name="credential"/> that proved it (<see cref="StaticToken"/>, <see cref="JwtSubject"/>).</summary>
+    public static IEnumerable<Claim> ToClaims(Principal principal, string credential)
     {
         yield return new Claim(KindClaim, principal.Kind.ToString());
+        yield return new Claim(CredentialClaim, credential);
         if (principal.TenantId is not null)
         {
             yield return new Claim(TenantClaim, principal.TenantId);
@@ -33,6 +38,27 @@ public static class Callers
         Enum.Parse<PrincipalKind>(user.FindFirstValue(KindClaim) ?? throw new InvalidOperationException("The endpoint requires authentication.")),
         user.FindFirstValue(TenantClaim),
         user.FindFirstValue(ProviderClaim));
+
+    /// <summary>
+    /// A static token named by the start of its SHA-256 — the <c>tokenSha256</c> of its entry in the federation file —
+    /// so that an auditor can tell a provider's admins apart without the trail ever holding a token.
+    /// </summary>
+    public static string StaticToken(string token) => "token-sha256:" + TokenHash.Of(token)[..16];
+
+    public static string JwtSubject(string? subject) => "jwt-sub:" + (subject ?? "(none)");
+
+    /// <summary>The caller as the audit trail records it.</summary>
+    public static AuditActor Actor(this ClaimsPrincipal user)
+    {
+        var caller = user.Caller();
+        var name = caller.Kind switch
+        {
+            PrincipalKind.Tenant => $"tenant:{caller.TenantId}",
+            PrincipalKind.ProviderAdmin => $"provider-admin:{caller.ProviderId}",
+            _ => "federation-admin",
+        };
+        return new AuditActor(name, user.FindFirstValue(CredentialClaim));
+    }
 
     public static bool IsKind(ClaimsPrincipal user, PrincipalKind kind) => user.FindFirstValue(KindClaim) == kind.ToString();
 

@@ -63,6 +63,7 @@ public static class BrokerApp
         app.MapRequestsApi();
         app.MapFederationApi();
         app.MapBillingApi();
+        app.MapAuditApi();
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Callers.FederationAdminPolicy);
         return app;
     }

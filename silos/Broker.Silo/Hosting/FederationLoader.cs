@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Broker.Audit;
 using Broker.Federation;
 using Broker.Grains.Federation;
 using Broker.Silo.Json;
@@ -23,7 +24,7 @@ public sealed partial class FederationLoader(
         Dictionary<string, string[]> errors;
         try
         {
-            (version, errors) = await upserter.UpsertAsync(document);
+            (version, errors) = await upserter.UpsertAsync(document, AuditActor.Broker with { Credential = "file:" + path });
         }
         catch (FederationNotSeenException notSeen)
         {

@@ -73,7 +73,9 @@ public sealed class FuzzTests(BrokerFixture broker)
         var bill = await admin.GetStringAsync($"/v1/billing/tenants/{world.Id("a")}");
         var requests = await world.Tenant("a").GetStringAsync("/v1/requests?limit=1000");
         var pool = await world.PoolAsync("dc", "storage.ssd");
-        return string.Join("\n", capacity, catalog, statement, bill, requests, $"{pool.Allocated}/{pool.Held}/{pool.Total}");
+        // The tenant's audit trail too: no hostile call may decide, renew or release anything.
+        var audit = await world.Tenant("a").GetStringAsync("/v1/audit?limit=1000");
+        return string.Join("\n", capacity, catalog, statement, bill, requests, audit, $"{pool.Allocated}/{pool.Held}/{pool.Total}");
     }
 
     private static bool HasCode(string text)
@@ -158,8 +160,14 @@ public sealed class FuzzTests(BrokerFixture broker)
                     $"{{\"providers\":[{{\"id\":\"{world.Id("home")}\",\"dataCenters\":[{{\"id\":\"{world.Id("dc")}\",\"location\":\"DE-HH\",\"pools\":[{{\"resource\":\"{ssd}\",\"total\":-1}}]}}]}}]}}",
                     "{\"providers\":[{\"id\":\"p\",\"kind\":\"owner\"}]}", "{\"federationAdmins\":[{\"token\":\"\"}],\"x\":1}", "{\"providers\":", "{\"tenants\":[{\"id\":\"" + Long(65, 500) + "\"}]}",
                 ]), "bad federation");
-            case 12:
+            case 12 when random.Next(2) == 0:
                 return new(tenant, "GET", "/v1/requests?" + Pick(["state=junk", "limit=0", "limit=-5", "limit=abc", "limit=100000", "after=garbage", "after=" + Long(10, 800), "state=ALLOCATED", "limit=1e3"]), null, "bad query");
+            case 12:
+                return new(random.Next(2) == 0 ? tenant : broker.Client(broker.FederationAdminToken), "GET", Pick(
+                [
+                    "/v1/audit?action=junk", "/v1/audit?limit=0", "/v1/audit?limit=1001", "/v1/audit?after=garbage", "/v1/audit?after=1.99.1", "/v1/audit?from=yesterday",
+                    "/v1/audit?to=2026-13-01", $"/v1/audit?subject={Long(257, 700)}", "/v1/audit?actor=%00", $"/v1/audit?tenant={Uri.EscapeDataString(Pick(PathText))}x%0A",
+                ]), null, "bad audit query");
             default:
                 return new(tenant, "GET", Pick(
                 [

@@ -1,0 +1,67 @@
+namespace Broker.Audit;
+
+/// <summary>
+/// One of the <see cref="AuditChains.Count"/> hash chains of the audit trail. Key: <see cref="AuditChains.Key"/>.
+/// An event goes to the chain of its subject (<see cref="AuditChains.Of"/>), so one request's events are in
+/// one chain, in order. Appends are acknowledged only once stored.
+/// </summary>
+[Alias("broker.IAuditChainGrain")]
+public interface IAuditChainGrain : IGrainWithStringKey
+{
+    /// <summary>Records the events in order; an event whose id is among the chain's newest entries is a repeat and is skipped.</summary>
+    [Alias("AppendAsync")]
+    Task AppendAsync(AuditEvent[] events);
+
+    /// <summary>Up to <see cref="AuditQuery.Limit"/> matching entries of this chain, newest first.</summary>
+    [Alias("QueryAsync")]
+    Task<AuditEntry[]> QueryAsync(AuditQuery query);
+}
+
+/// <summary>
+/// A sealed, full segment of a chain: written once when the chain's open segment fills, never changed after.
+/// Segments keep every write of the chain small: the chain stores only its head and its open segment.
+/// </summary>
+[Alias("broker.IAuditSegmentGrain")]
+public interface IAuditSegmentGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the entries; sealing the same entries again (after a failed head write) is a no-op.</summary>
+    [Alias("SealAsync")]
+    Task SealAsync(AuditEntry[] entries);
+
+    /// <summary>Up to <see cref="AuditQuery.Limit"/> matching entries, newest first, and the time of the segment's oldest entry.</summary>
+    [Alias("QueryAsync")]
+    Task<AuditSegmentPage> QueryAsync(AuditQuery query);
+}
+
+[GenerateSerializer, Immutable, Alias("broker.audit-segment-page")]
+public sealed record AuditSegmentPage([property: Id(0)] AuditEntry[] Matches, [property: Id(1)] DateTimeOffset? OldestAt);
+
+public static class AuditChains
+{
+    /// <summary>How many chains share the trail. Changing it orphans the chains already written.</summary>
+    public const int Count = 16;
+
+    /// <summary>How many entries a segment holds before it is sealed.</summary>
+    public const int SegmentSize = 64;
+
+    public static string Key(int chain) => chain.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string SegmentKey(int chain, long segment) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{chain:D2}.{segment}");
+
+    public static int Of(string subject) => StableShard.Of(subject, Count);
+
+    /// <summary>Records <paramref name="audited"/> in its subject's chain.</summary>
+    public static Task AppendAsync(IGrainFactory grains, AuditEvent audited) =>
+        grains.GetGrain<IAuditChainGrain>(Key(Of(audited.Subject))).AppendAsync([audited]);
+
+    /// <summary>A page of the merged trail, newest first, and the cursor of the next page if there is one.</summary>
+    public static async Task<(AuditEntry[] Entries, AuditPosition? Next)> QueryAsync(IGrainFactory grains, AuditQuery query)
+    {
+        // One more than asked tells whether a next page exists.
+        var wider = query with { Limit = query.Limit + 1 };
+        var chains = await Task.WhenAll(Enumerable.Range(0, Count).Select(chain => grains.GetGrain<IAuditChainGrain>(Key(chain)).QueryAsync(wider)));
+        var merged = chains.SelectMany(c => c).OrderByDescending(e => e.Position).Take(query.Limit + 1).ToArray();
+        var page = merged.Take(query.Limit).ToArray();
+        return (page, merged.Length > query.Limit ? page[^1].Position : null);
+    }
+}
