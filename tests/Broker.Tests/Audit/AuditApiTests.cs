@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Broker.Silo.Auth;
 
-namespace Broker.Tests.Api;
+namespace Broker.Tests.Audit;
 
 /// <summary>
 /// The audit trail over the real API: every decision, renewal, release, expiry and admin change is listed with

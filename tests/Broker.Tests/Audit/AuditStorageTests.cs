@@ -1,0 +1,96 @@
+using Broker.Audit;
+using Broker.Grains;
+using Broker.Grains.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Broker.Tests.Audit;
+
+/// <summary>
+/// Chains longer than a segment, and tampering with what storage holds: the verifier reads storage, not the
+/// chain grains' memory, so a changed or missing segment is found. A broker of its own, as the tampering stays.
+/// </summary>
+public sealed class AuditStorageTests() : OwnBroker
+{
+    private const int Events = 150;
+
+    private static readonly Dictionary<int, Dictionary<long, string>> NoAnchors = [];
+
+    [Fact]
+    public async Task LongChain_SealsSegments_ListsEveryEntryInOrder_AndIgnoresARepeat()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        var before = (await Verifier.VerifyAsync(NoAnchors))[chain].Entries;
+        await AppendAsync(subject, Events);
+        await AuditChains.AppendAsync(Broker.Grains, Event(subject, Events - 1));
+
+        var (entries, next) = await AuditChains.QueryAsync(Broker.Grains, new AuditQuery(Limit: 1_000, Subject: subject));
+        var verdict = (await Verifier.VerifyAsync(NoAnchors))[chain];
+
+        Assert.Null(next);
+        Assert.Equal(Enumerable.Range(0, Events).Reverse().Select(n => $"{subject}/{n}"), entries.Select(e => e.Event.EventId));
+        Assert.Equal(Enumerable.Range(0, Events).Select(n => before + n).Reverse(), entries.Select(e => e.Sequence));
+        Assert.Null(verdict.Break);
+        Assert.Equal(before + Events, verdict.Entries);
+        Assert.Equal(AuditChains.SegmentSize, (await SegmentAsync(chain, 1)).Entries.Length);
+    }
+
+    [Fact]
+    public async Task EntryChangedInASealedSegment_IsFoundAtItsSequence()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        await AppendAsync(subject, Events);
+        var stored = await ReadSegmentAsync(chain, 0);
+        var victim = stored.State!.Entries[10];
+        stored.State.Entries[10] = victim with { Event = victim.Event with { Outcome = "rejected:no-capacity" } };
+
+        await Storage.WriteStateAsync(AuditStateNames.Segment, SegmentId(chain, 0), stored);
+        var verdicts = await Verifier.VerifyAsync(NoAnchors);
+
+        Assert.Equal((victim.Sequence, AuditBreakReasons.HashMismatch), (verdicts[chain].Break!.Sequence, verdicts[chain].Break!.Reason));
+        Assert.All(verdicts.Where(v => v.Chain != chain), v => Assert.Null(v.Break));
+    }
+
+    [Fact]
+    public async Task SealedSegmentDeleted_IsAMissingSegment()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        await AppendAsync(subject, Events);
+        var stored = await ReadSegmentAsync(chain, 0);
+        var first = stored.State!.Entries[0].Sequence;
+
+        await Storage.ClearStateAsync(AuditStateNames.Segment, SegmentId(chain, 0), stored);
+        var verdict = (await Verifier.VerifyAsync(NoAnchors))[chain];
+
+        Assert.Equal((first, AuditBreakReasons.MissingSegment), (verdict.Break!.Sequence, verdict.Break!.Reason));
+    }
+
+    private AuditVerifier Verifier => Broker.Services.GetRequiredService<AuditVerifier>();
+
+    private IGrainStorage Storage => Broker.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Broker);
+
+    private GrainId SegmentId(int chain, long segment) => Broker.Grains.GetGrain<IAuditSegmentGrain>(AuditChains.SegmentKey(chain, segment)).GetGrainId();
+
+    private async Task AppendAsync(string subject, int count)
+    {
+        for (var n = 0; n < count; n++)
+        {
+            await AuditChains.AppendAsync(Broker.Grains, Event(subject, n));
+        }
+    }
+
+    private async Task<GrainState<AuditSegmentState>> ReadSegmentAsync(int chain, long segment)
+    {
+        var stored = new GrainState<AuditSegmentState>(new AuditSegmentState());
+        await Storage.ReadStateAsync(AuditStateNames.Segment, SegmentId(chain, segment), stored);
+        return stored;
+    }
+
+    private async Task<AuditSegmentState> SegmentAsync(int chain, long segment) => (await ReadSegmentAsync(chain, segment)).State!;
+
+    private static AuditEvent Event(string subject, int n) =>
+        new($"{subject}/{n}", AuditActions.PoolChanged, "provider-admin:p", null, null, "p", subject, "updated", $"total {n}");
+}
