@@ -164,6 +164,13 @@ public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractio
         Assert.True(DateTimeOffset.UtcNow >= leaseEnd, "capacity came back before the lease ended");
         Assert.Equal(("expired", leaseEnd), (shortAfter.State(), shortAfter.GetProperty("endedAt").GetDateTimeOffset()));
         Assert.Equal(300, units);
+
+        // The audit trail came through the restart from PostgreSQL, and the expiry after it was added by the broker.
+        using var admin = cluster.Client(1, cluster.FederationAdminToken);
+        var trail = await Json.ReadAsync(await admin.GetAsync($"/v1/audit?tenant={world.Tenant}&limit=10"));
+        Assert.Equal(
+            [(world.IdFor("short"), "request.expired", "broker"), (world.IdFor("short"), "request.decided", $"tenant:{world.Tenant}"), (world.IdFor("long"), "request.decided", $"tenant:{world.Tenant}")],
+            trail.GetProperty("items").EnumerateArray().Select(e => (e.GetProperty("subject").GetString(), e.GetProperty("action").GetString(), e.GetProperty("actor").GetString())).OrderBy(e => e.Item1 == world.IdFor("long")));
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> RetryUntilAnsweredAsync(ClusterWorld world, string key)
