@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary>The broker could not be reached or stayed unavailable through every retry; trying later may work.</summary>
     public const int Unavailable = 5;
+
+    /// <summary><c>broker audit verify</c>: a chain of the audit trail does not hold (it was tampered with, or an anchor no longer matches).</summary>
+    public const int AuditBroken = 6;
 }

@@ -125,6 +125,36 @@ public static class Views
         console.WriteLine($"{statement.Provider}, {statement.Period}: charged {Money(statement.Charged)}, charged by others {Money(statement.ChargedBy)}, net {Money(statement.Net)} EUR");
     }
 
+    public static void Audit(IAnsiConsole console, AuditPage page)
+    {
+        var table = Table("at", "action", "actor", "subject", "outcome", "detail");
+        foreach (var e in page.Items)
+        {
+            table.AddRow(Cells(Time(e.At), e.Action, e.Actor, e.Subject, e.Outcome, e.Detail));
+        }
+
+        console.Write(table);
+        if (page.Next is not null)
+        {
+            console.WriteLine($"more: --after {page.Next}");
+        }
+    }
+
+    public static void AuditVerification(IAnsiConsole console, AuditVerification verification)
+    {
+        var table = Table("chain", "entries", "last hash", "holds", "first break");
+        foreach (var c in verification.Chains)
+        {
+            table.AddRow(Cells(c.Chain.ToString(CultureInfo.InvariantCulture), Number(c.Entries), c.HeadHash, c.Valid ? "yes" : "NO",
+                c.Break is { } broken ? $"entry {broken.Sequence}: {broken.Reason} ({broken.Detail})" : ""));
+        }
+
+        console.Write(table);
+        console.WriteLine(verification.Valid
+            ? $"The audit trail holds: {Number(verification.Entries)} entries in {verification.Chains.Count} chains."
+            : "The audit trail does NOT hold: see the chains above.");
+    }
+
     private static Table Table(params string[] headers)
     {
         var table = new Table().Border(TableBorder.Rounded);

@@ -148,6 +148,33 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
     public Task<TenantBill> GetTenantBillAsync(string tenant, string? period = null, CancellationToken cancellationToken = default) =>
         SendAsync<TenantBill>(HttpMethod.Get, $"v1/billing/tenants/{Uri.EscapeDataString(tenant)}{PeriodQuery(period)}", null, null, cancellationToken);
 
+    /// <summary>
+    /// One page of the audit trail, newest first: all of it for the federation admin, a tenant's own entries,
+    /// or a provider admin's changes to its provider.
+    /// </summary>
+    public Task<AuditPage> ListAuditAsync(AuditFilter? filter = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
+    {
+        var query = (filter ?? new AuditFilter()).ToQuery().ToList();
+        if (limit is { } l)
+        {
+            query.Add("limit=" + l.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (after is not null)
+        {
+            query.Add("after=" + Uri.EscapeDataString(after));
+        }
+
+        return SendAsync<AuditPage>(HttpMethod.Get, query.Count == 0 ? "v1/audit" : "v1/audit?" + string.Join('&', query), null, null, cancellationToken);
+    }
+
+    /// <summary>Checks every chain of the trail as stored, and that each of <paramref name="anchors"/> still holds (the federation admin).</summary>
+    public Task<AuditVerification> VerifyAuditAsync(IEnumerable<AuditAnchor>? anchors = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', (anchors ?? []).Select(a => "anchor=" + Uri.EscapeDataString(a.ToString())));
+        return SendAsync<AuditVerification>(HttpMethod.Get, query.Length == 0 ? "v1/audit/verify" : "v1/audit/verify?" + query, null, null, cancellationToken);
+    }
+
     /// <summary>A key unique enough that two different requests never share one.</summary>
     public static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
 

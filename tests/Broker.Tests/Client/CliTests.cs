@@ -97,6 +97,39 @@ public sealed class CliTests(BrokerFixture broker)
     }
 
     [Fact]
+    public async Task Audit_ListsTheTenantsEntries_VerifyHoldsAgainItsOwnAnchors_AndExits6WhenOneDoesNotMatch()
+    {
+        var world = await CreateWorldAsync();
+        var created = await RunAsync(world.Token("a"), "request", $"{world.Resource("storage.ssd")}=25", "--json");
+        var id = created.Json.GetProperty("id").GetString()!;
+        using var directory = new TempDirectory("cli-audit");
+        System.IO.Directory.CreateDirectory(directory.Path);
+        var anchors = Path.Combine(directory.Path, "anchors.json");
+
+        var listed = await RunAsync(world.Token("a"), "audit", "--action", "request.decided", "--json");
+        var table = await RunAsync(world.Token("a"), "audit");
+        var first = await RunAsync(broker.FederationAdminToken, "audit", "verify", "--json");
+        await File.WriteAllTextAsync(anchors, first.Output);
+        var again = await RunAsync(broker.FederationAdminToken, "audit", "verify", "--anchors", anchors);
+        var chain = first.Json.GetProperty("chains").EnumerateArray().First(c => c.GetProperty("entries").GetInt64() > 0);
+        await File.WriteAllTextAsync(anchors, first.Output.Replace(chain.GetProperty("headHash").GetString()!, new string('0', 64), StringComparison.Ordinal));
+        var mismatched = await RunAsync(broker.FederationAdminToken, "audit", "verify", "--anchors", anchors);
+        var notAnchors = await RunAsync(broker.FederationAdminToken, "audit", "verify", "--anchors", Path.Combine(directory.Path, "missing.json"));
+        var asTenant = await RunAsync(world.Token("a"), "audit", "verify");
+
+        Assert.Equal(ExitCodes.Ok, listed.Code);
+        Assert.Equal([(id, "allocated")], listed.Json.GetProperty("items").EnumerateArray().Select(e => (e.GetProperty("subject").GetString(), e.GetProperty("outcome").GetString())));
+        Assert.Contains(id, table.Output);
+        Assert.Equal((ExitCodes.Ok, true), (first.Code, first.Json.GetProperty("valid").GetBoolean()));
+        Assert.Equal(ExitCodes.Ok, again.Code);
+        Assert.Contains("The audit trail holds", again.Output);
+        Assert.Equal(ExitCodes.AuditBroken, mismatched.Code);
+        Assert.Contains("anchor-mismatch", mismatched.Output);
+        Assert.Equal((ExitCodes.Usage, true), (notAnchors.Code, notAnchors.Error.Contains("--anchors", StringComparison.Ordinal)));
+        Assert.Equal((ExitCodes.ClientError, true), (asTenant.Code, asTenant.Error.Contains("forbidden", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task UrlAndToken_FromTheEnvironment()
     {
         var world = await CreateWorldAsync();
