@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Broker.Tests.Api;
 
 /// <summary>
@@ -40,8 +37,8 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
     [Fact]
     public async Task EveryEndpoint_EveryCaller_TheStatusTheContractPrescribes()
     {
-        var routes = Routes();
-        var unlisted = routes.Where(r => !Expected.ContainsKey(Key(r))).Select(Key).Distinct().ToList();
+        var routes = ApiRoutes.All(broker.Services);
+        var unlisted = routes.Where(r => !Expected.ContainsKey(ApiRoutes.Key(r))).Select(ApiRoutes.Key).Distinct().ToList();
         Assert.True(unlisted.Count == 0, "endpoints without a row in the authorization matrix: " + string.Join(", ", unlisted));
 
         var world = await broker.CreateWorldAsync(w =>
@@ -59,71 +56,24 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
 
         var mismatches = new List<string>();
         var cells = 0;
-        foreach (var route in routes.DistinctBy(Key))
+        foreach (var route in routes.DistinctBy(ApiRoutes.Key))
         {
-            var expected = Expected[Key(route)];
+            var expected = Expected[ApiRoutes.Key(route)];
             for (var caller = 0; caller < Callers.Length; caller++)
             {
                 // A fresh request of tenant a for every cell, so that releasing one leaves the next to find.
                 var requestId = (await world.RequestAsync("a", world.Body("storage.ssd", 1))).Body.GetProperty("id").GetString()!;
-                using var message = Message(route, world, requestId);
+                using var message = ApiRoutes.Message(route, world, requestId);
                 using var response = await clients[caller].SendAsync(message);
                 cells++;
                 if ((int)response.StatusCode != expected[caller])
                 {
-                    mismatches.Add($"{Key(route)} as {Callers[caller]}: {(int)response.StatusCode}, expected {expected[caller]}");
+                    mismatches.Add($"{ApiRoutes.Key(route)} as {Callers[caller]}: {(int)response.StatusCode}, expected {expected[caller]}");
                 }
             }
         }
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
         Assert.Equal(Expected.Count * Callers.Length, cells);
-    }
-
-    private List<(string Method, string Pattern)> Routes() =>
-        broker.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, Pattern(e.RoutePattern.RawText!))))
-            .ToList();
-
-    // The dashboard and the API reference page map many routes of their own (assets too); each shares one rule.
-    private static string Pattern(string raw)
-    {
-        var path = raw.StartsWith('/') ? raw : "/" + raw;
-        return path.StartsWith("/dashboard", StringComparison.Ordinal) ? "/dashboard"
-            : path.StartsWith("/scalar", StringComparison.Ordinal) ? "/scalar"
-            : path;
-    }
-
-    private static string Key((string Method, string Pattern) route) => $"{route.Method} {route.Pattern}";
-
-    private static HttpRequestMessage Message((string Method, string Pattern) route, World world, string requestId)
-    {
-        var path = route.Pattern switch
-        {
-            "/v1/requests/{id}" or "/v1/requests/{id}/renew" => route.Pattern.Replace("{id}", requestId, StringComparison.Ordinal),
-            "/v1/providers/{id}/datacenters" or "/v1/billing/providers/{id}" => route.Pattern.Replace("{id}", world.Id("home"), StringComparison.Ordinal),
-            "/v1/billing/tenants/{id}" => route.Pattern.Replace("{id}", world.Id("a"), StringComparison.Ordinal),
-            "/v1/datacenters/{dc}/pools/{resource}" => $"/v1/datacenters/{world.Id("dc")}/pools/{world.Resource("storage.ssd")}",
-            "/openapi/{documentName}.json" => "/openapi/v1.json",
-            "/scalar" => "/scalar/v1",
-            "/dashboard" => "/dashboard/",
-            _ => route.Pattern,
-        };
-        var body = Key(route) switch
-        {
-            "POST /v1/requests/" => world.Body("storage.ssd", 1),
-            "POST /v1/requests/{id}/renew" => new { lease = "P1D" },
-            "PUT /v1/datacenters/{dc}/pools/{resource}" => new { total = 1_000_000 },
-            "PUT /v1/federation" => new { },
-            _ => (object?)null,
-        };
-        var message = new HttpRequestMessage(new HttpMethod(route.Method), path);
-        if (body is not null)
-        {
-            message.Content = Json.Content(body);
-        }
-
-        return message;
     }
 }
