@@ -23,7 +23,8 @@ public sealed class FederationUpserter(
 
     public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change, AuditActor by)
     {
-        var errors = FederationValidator.Validate(FederationMerge.Upsert(federation.Current.Document, change));
+        var merged = FederationMerge.Upsert(federation.Current.Document, change);
+        var errors = FederationErrorPaths.InTermsOf(FederationValidator.Validate(merged), merged, change);
         if (errors.Count > 0)
         {
             return (0, errors);

@@ -104,6 +104,36 @@ public sealed class FederationApiTests(BrokerFixture broker)
         await ExpectAsync(broker.Client(broker.FederationAdminToken), HttpMethod.Get, $"/v1/providers/bad-{world.Id("x")}/datacenters", null, HttpStatusCode.NotFound, "not-found");
     }
 
+    [Fact]
+    public async Task UpsertFederation_ErrorsNamePositionsInTheBodySent_OrTheIdOfAnExistingEntryItBreaks()
+    {
+        var world = await CreateWorldAsync();
+        var admin = broker.Client(broker.FederationAdminToken);
+        var fragment = new
+        {
+            providers = new[]
+            {
+                new
+                {
+                    id = world.Id("home"), kind = "member", regions = new[] { "DE-HH" },
+                    dataCenters = new[] { new { id = world.Id("new-dc"), location = "DE-HH" }, new { id = world.Id("bad-dc"), location = "Hamburg" } },
+                },
+            },
+            tenants = new[] { new { id = world.Id("new-t"), homeProvider = world.Id("home") }, new { id = world.Id("bad-t"), homeProvider = "nobody" } },
+        };
+        var partnerTurnedMember = new { providers = new[] { new { id = world.Id("partner"), kind = "member", regions = new[] { "DE-HE" } } } };
+
+        var inBody = await ExpectAsync(admin, HttpMethod.Put, "/v1/federation", fragment, HttpStatusCode.BadRequest, "invalid-request");
+        var existing = await ExpectAsync(admin, HttpMethod.Put, "/v1/federation", partnerTurnedMember, HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Equal(
+            ["providers[0].dataCenters[1].location", "tenants[1].homeProvider"],
+            inBody.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [$"providers[id={world.Id("home")}].contracts[id={world.Id("partner")}/{world.Resource("storage.ssd")}].partner"],
+            existing.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
     private Task<World> CreateWorldAsync() => broker.CreateWorldAsync(w =>
     {
         var partner = w.Partner("partner").DataCenter("partner-dc", "DE-HE", ProtectionLevel.Normal, Pool("storage.ssd", 5_000, 0.0003m), Pool("storage.hdd", 5_000, 0.00002m));
