@@ -42,7 +42,7 @@ public static class AuditChains
     public const int Count = 16;
 
     /// <summary>How many entries a segment holds before it is sealed.</summary>
-    public const int SegmentSize = 64;
+    public const int SegmentSize = 16;
 
     public static string Key(int chain) => chain.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
