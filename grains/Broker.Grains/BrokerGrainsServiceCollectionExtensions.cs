@@ -20,6 +20,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.AddSingleton<Negotiator>();
         services.AddSingleton<ClusterViewRefresher>();
         services.AddSingleton<FederationUpserter>();
+        services.AddSingleton<AuditSegmentStore>();
         services.AddSingleton<AuditVerifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterViewRefresher>());
         return services;

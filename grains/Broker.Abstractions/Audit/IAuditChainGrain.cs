@@ -17,32 +17,16 @@ public interface IAuditChainGrain : IGrainWithStringKey
     Task<AuditEntry[]> QueryAsync(AuditQuery query);
 }
 
-/// <summary>
-/// A sealed, full segment of a chain: written once when the chain's open segment fills, never changed after.
-/// Segments keep every write of the chain small: the chain stores only its head and its open segment.
-/// </summary>
-[Alias("broker.IAuditSegmentGrain")]
-public interface IAuditSegmentGrain : IGrainWithStringKey
-{
-    /// <summary>Stores the entries; sealing the same entries again (after a failed head write) is a no-op.</summary>
-    [Alias("SealAsync")]
-    Task SealAsync(AuditEntry[] entries);
-
-    /// <summary>Up to <see cref="AuditQuery.Limit"/> matching entries, newest first, and the time of the segment's oldest entry.</summary>
-    [Alias("QueryAsync")]
-    Task<AuditSegmentPage> QueryAsync(AuditQuery query);
-}
-
-[GenerateSerializer, Immutable, Alias("broker.audit-segment-page")]
-public sealed record AuditSegmentPage([property: Id(0)] AuditEntry[] Matches, [property: Id(1)] DateTimeOffset? OldestAt);
-
 public static class AuditChains
 {
     /// <summary>How many chains share the trail. Changing it orphans the chains already written.</summary>
     public const int Count = 16;
 
-    /// <summary>How many entries a segment holds before it is sealed.</summary>
-    public const int SegmentSize = 16;
+    /// <summary>
+    /// How many entries the open segment holds before it is sealed. Every append rewrites the open segment, every
+    /// seal writes one more record: small segments keep the bytes written per event low (measured on PostgreSQL).
+    /// </summary>
+    public const int SegmentSize = 8;
 
     public static string Key(int chain) => chain.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,29 +1,83 @@
 using Broker.Audit;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
 
 namespace Broker.Grains.Audit;
 
 /// <inheritdoc cref="IAuditChainGrain"/>
 /// <remarks>
-/// Not reentrant: each append reads the head, links to it and stores the new head in one turn, so no two
-/// appends can link to the same previous entry. The stored state is the head and the open segment only
-/// (at most <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into grains of their own.
+/// Appends are linked and stored by one writer at a time, so no two can link to the same previous entry; appends
+/// that arrive while a write is in flight wait and are stored together by the next write (group commit), and each
+/// caller is answered once the write holding its events is done. On PostgreSQL a chain so takes one round trip per
+/// batch, not per event. The stored state is the head and the open segment only (at most
+/// <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records of their own (<see cref="AuditSegmentStore"/>).
 /// </remarks>
+[Reentrant]
 public sealed class AuditChainGrain(
     [PersistentState(AuditStateNames.Chain, StorageNames.Broker)] IPersistentState<AuditChainState> state,
+    AuditSegmentStore segments,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IAuditChainGrain
 {
     // How many sealed segments a query reads at once while it walks back through a chain.
     private const int SegmentsPerRead = 8;
 
+    // Sealed segments never change: the ones a query read recently are kept for the next page.
+    private const int SegmentsCached = 256;
+
+    private readonly Dictionary<long, AuditEntry[]> _segmentCache = [];
+
+    private readonly List<(AuditEvent[] Events, TaskCompletionSource Stored)> _waiting = [];
+    private Task _writer = Task.CompletedTask;
+
     // Event ids of the newest entries (the open segment and, once one was sealed here, the segment before it).
     private HashSet<string>? _recent;
 
+    // What storage holds: queries never see entries whose write is still in flight.
+    private AuditChainState? _committed;
+
     private int Chain => int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
 
-    private HashSet<string> Recent => _recent ??= state.State.Open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
+    private AuditChainState Committed => _committed ??= state.State;
 
-    public async Task AppendAsync(AuditEvent[] events)
+    private HashSet<string> Recent => _recent ??= Committed.Open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
+
+    public Task AppendAsync(AuditEvent[] events)
+    {
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((events, stored));
+        if (_writer.IsCompleted)
+        {
+            _writer = WriteWaitingAsync();
+        }
+
+        return stored.Task;
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        while (_waiting.Count > 0)
+        {
+            var batch = _waiting.ToArray();
+            _waiting.Clear();
+            try
+            {
+                await StoreAsync(batch.SelectMany(b => b.Events));
+                foreach (var (_, stored) in batch)
+                {
+                    stored.SetResult();
+                }
+            }
+            catch (Exception error)
+            {
+                foreach (var (_, stored) in batch)
+                {
+                    stored.SetException(error);
+                }
+            }
+        }
+    }
+
+    private async Task StoreAsync(IEnumerable<AuditEvent> events)
     {
         var fresh = events.DistinctBy(e => e.EventId).Where(e => !Recent.Contains(e.EventId)).ToArray();
         if (fresh.Length == 0)
@@ -31,7 +85,7 @@ public sealed class AuditChainGrain(
             return;
         }
 
-        var head = state.State;
+        var head = Committed;
         // Recording times never go back within a chain, whatever the clock does: the trail's order relies on it.
         var at = time.GetUtcNow() > head.LastAt ? time.GetUtcNow() : head.LastAt;
         var open = new List<AuditEntry>(head.Open);
@@ -48,7 +102,7 @@ public sealed class AuditChainGrain(
         if (sealing)
         {
             // Segment first, head second: a failure in between leaves the old head, and the retry seals the same entries again.
-            await GrainFactory.GetGrain<IAuditSegmentGrain>(AuditChains.SegmentKey(Chain, head.SealedSegments)).SealAsync(next.Open);
+            await segments.SealAsync(Chain, head.SealedSegments, next.Open);
             next.SealedSegments++;
             next.Open = [];
         }
@@ -66,6 +120,7 @@ public sealed class AuditChainGrain(
             throw;
         }
 
+        _committed = next;
         if (sealing)
         {
             _recent = open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
@@ -78,21 +133,22 @@ public sealed class AuditChainGrain(
 
     public async Task<AuditEntry[]> QueryAsync(AuditQuery query)
     {
-        var matches = state.State.Open.Reverse().Where(query.Matches).Take(query.Limit).ToList();
-        var oldestOpen = state.State.Open.FirstOrDefault()?.At;
+        var committed = Committed;
+        var matches = committed.Open.Reverse().Where(query.Matches).Take(query.Limit).ToList();
+        var oldestOpen = committed.Open.FirstOrDefault()?.At;
         if (oldestOpen is { } oldest && query.IsBeforeRange(oldest))
         {
             return [.. matches];
         }
 
-        for (var newest = state.State.SealedSegments - 1; newest >= 0 && matches.Count < query.Limit; newest -= SegmentsPerRead)
+        for (var newest = committed.SealedSegments - 1; newest >= 0 && matches.Count < query.Limit; newest -= SegmentsPerRead)
         {
-            var segments = Enumerable.Range(0, (int)Math.Min(SegmentsPerRead, newest + 1)).Select(back => newest - back);
-            var pages = await Task.WhenAll(segments.Select(s => GrainFactory.GetGrain<IAuditSegmentGrain>(AuditChains.SegmentKey(Chain, s)).QueryAsync(query with { Limit = query.Limit - matches.Count })));
-            foreach (var page in pages)
+            var window = Enumerable.Range(0, (int)Math.Min(SegmentsPerRead, newest + 1)).Select(back => newest - back).ToArray();
+            var read = await Task.WhenAll(window.Select(SegmentAsync));
+            foreach (var entries in read)
             {
-                matches.AddRange(page.Matches.Take(query.Limit - matches.Count));
-                if (page.OldestAt is { } at && query.IsBeforeRange(at))
+                matches.AddRange(entries.Reverse().Where(query.Matches).Take(query.Limit - matches.Count));
+                if (entries.Length > 0 && query.IsBeforeRange(entries[0].At))
                 {
                     return [.. matches];
                 }
@@ -100,6 +156,23 @@ public sealed class AuditChainGrain(
         }
 
         return [.. matches];
+    }
+
+    private async Task<AuditEntry[]> SegmentAsync(long segment)
+    {
+        if (_segmentCache.TryGetValue(segment, out var cached))
+        {
+            return cached;
+        }
+
+        var entries = await segments.ReadAsync(Chain, segment);
+        if (_segmentCache.Count >= SegmentsCached)
+        {
+            _segmentCache.Clear();
+        }
+
+        _segmentCache[segment] = entries;
+        return entries;
     }
 }
 

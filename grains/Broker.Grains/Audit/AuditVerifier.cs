@@ -10,6 +10,7 @@ namespace Broker.Grains.Audit;
 /// </summary>
 public sealed class AuditVerifier(
     [FromKeyedServices(StorageNames.Broker)] IGrainStorage storage,
+    AuditSegmentStore segments,
     IGrainFactory grains)
 {
     /// <param name="anchors">Per chain, sequence → hash written down at an earlier verification.</param>
@@ -18,11 +19,11 @@ public sealed class AuditVerifier(
 
     private async Task<AuditChainVerdict> VerifyChainAsync(int chain, IReadOnlyDictionary<long, string>? anchors)
     {
-        var head = await ReadAsync<AuditChainState, IAuditChainGrain>(AuditStateNames.Chain, AuditChains.Key(chain));
+        var head = await ReadHeadAsync(chain);
         var check = new AuditChainCheck(chain, anchors);
         for (var segment = 0L; segment < head.SealedSegments && check.Break is null; segment++)
         {
-            var sealedEntries = (await ReadAsync<AuditSegmentState, IAuditSegmentGrain>(AuditStateNames.Segment, AuditChains.SegmentKey(chain, segment))).Entries;
+            var sealedEntries = await segments.ReadAsync(chain, segment);
             if (sealedEntries.Length == 0)
             {
                 check.Fail(check.Expected, AuditBreakReasons.MissingSegment, $"segment {segment} of chain {chain} is listed by the head but not stored");
@@ -42,12 +43,10 @@ public sealed class AuditVerifier(
         return check.Finish(head.Count, head.HeadHash);
     }
 
-    private async Task<TState> ReadAsync<TState, TGrain>(string stateName, string key)
-        where TState : new()
-        where TGrain : IGrainWithStringKey
+    private async Task<AuditChainState> ReadHeadAsync(int chain)
     {
-        var stored = new GrainState<TState>(new TState());
-        await storage.ReadStateAsync(stateName, grains.GetGrain<TGrain>(key).GetGrainId(), stored);
-        return stored.State ?? new TState();
+        var stored = new GrainState<AuditChainState>(new AuditChainState());
+        await storage.ReadStateAsync(AuditStateNames.Chain, grains.GetGrain<IAuditChainGrain>(AuditChains.Key(chain)).GetGrainId(), stored);
+        return stored.State ?? new AuditChainState();
     }
 }

@@ -13,12 +13,7 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
     [Fact]
     public async Task EveryEndpointAnsweringTenantA_NamesNothingOfTenantB()
     {
-        var world = await broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 100_000, 0.0001m));
-            w.Tenant("a", home);
-            w.Tenant("b", home);
-        });
+        var world = await TwoTenantsAtHomeAsync(100_000);
         var ofB = await EveryStateAsync(world, "b");
         var ofA = await EveryStateAsync(world, "a");
         string[] secretsOfB = [world.Id("b"), Callers.StaticToken(world.Token("b")), world.Token("b"), .. ofB];
@@ -61,12 +56,7 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
     [InlineData("pool", "allocationRatio")]
     public async Task BodyField_ThatIsNotTheCallersToSet_400NamingIt_NothingChanges(string call, string field)
     {
-        var world = await broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
-            w.Tenant("a", home);
-            w.Tenant("b", home);
-        });
+        var world = await TwoTenantsAtHomeAsync(1_000);
         var (_, owned) = await world.RequestAsync("a", world.Body("storage.ssd", 10));
         var id = owned.GetProperty("id").GetString()!;
         var before = await world.GetAsync("a", id);
@@ -89,6 +79,14 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
         Assert.Equal(before.Body.ToString(), (await world.GetAsync("a", id)).Body.ToString());
         Assert.Single((await Json.ReadAsync(await world.Tenant("a").GetAsync("/v1/requests"))).GetProperty("items").EnumerateArray());
     }
+
+    /// <summary>Tenants a and b, both at home at provider "home" with its one data center "dc".</summary>
+    private Task<World> TwoTenantsAtHomeAsync(long units) => broker.CreateWorldAsync(w =>
+    {
+        var home = w.Member("home", "DE-HH").DataCenter("dc", "DE-HH", ProtectionLevel.Normal, Pool("storage.ssd", units, 0.0001m));
+        w.Tenant("a", home);
+        w.Tenant("b", home);
+    });
 
     private static Dictionary<string, object?> With(Dictionary<string, object?> body, string field, object value)
     {

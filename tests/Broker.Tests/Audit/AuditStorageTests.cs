@@ -39,12 +39,9 @@ public sealed class AuditStorageTests() : OwnBroker
     [Fact]
     public async Task EntryChangedInASealedSegment_IsFoundAtItsSequence()
     {
-        var subject = "subject-" + Guid.NewGuid().ToString("N");
-        var chain = AuditChains.Of(subject);
-        await AppendAsync(subject, Events);
-        var stored = await ReadSegmentAsync(chain, 0);
-        var victim = stored.State!.Entries[10];
-        stored.State.Entries[10] = victim with { Event = victim.Event with { Outcome = "rejected:no-capacity" } };
+        var (chain, stored) = await ChainWithSealedSegmentsAsync();
+        var victim = stored.State!.Entries[5];
+        stored.State.Entries[5] = victim with { Event = victim.Event with { Outcome = "rejected:no-capacity" } };
 
         await Storage.WriteStateAsync(AuditStateNames.Segment, SegmentId(chain, 0), stored);
         var verdicts = await Verifier.VerifyAsync(NoAnchors);
@@ -56,10 +53,7 @@ public sealed class AuditStorageTests() : OwnBroker
     [Fact]
     public async Task SealedSegmentDeleted_IsAMissingSegment()
     {
-        var subject = "subject-" + Guid.NewGuid().ToString("N");
-        var chain = AuditChains.Of(subject);
-        await AppendAsync(subject, Events);
-        var stored = await ReadSegmentAsync(chain, 0);
+        var (chain, stored) = await ChainWithSealedSegmentsAsync();
         var first = stored.State!.Entries[0].Sequence;
 
         await Storage.ClearStateAsync(AuditStateNames.Segment, SegmentId(chain, 0), stored);
@@ -72,7 +66,16 @@ public sealed class AuditStorageTests() : OwnBroker
 
     private IGrainStorage Storage => Broker.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Broker);
 
-    private GrainId SegmentId(int chain, long segment) => Broker.Grains.GetGrain<IAuditSegmentGrain>(AuditChains.SegmentKey(chain, segment)).GetGrainId();
+    private static GrainId SegmentId(int chain, long segment) => AuditSegmentStore.IdOf(chain, segment);
+
+    /// <summary>A chain holding <see cref="Events"/> entries of a fresh subject, and its first sealed segment as stored.</summary>
+    private async Task<(int Chain, GrainState<AuditSegmentState> FirstSegment)> ChainWithSealedSegmentsAsync()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        await AppendAsync(subject, Events);
+        return (chain, await ReadSegmentAsync(chain, 0));
+    }
 
     private async Task AppendAsync(string subject, int count)
     {
