@@ -27,9 +27,9 @@ public static class AuditApi
     }
 
     public static async Task<Results<Ok<AuditListResource>, ProblemHttpResult>> ListAsync(
-        HttpRequest http, ClaimsPrincipal user, IGrainFactory grains)
+        [AsParameters] AuditListParameters parameters, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var (query, errors) = AuditQueryParser.Parse(http.Query, MaxFilterLength);
+        var (query, errors) = AuditQueryParser.Parse(parameters, MaxFilterLength);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -54,13 +54,14 @@ public static class AuditApi
         return TypedResults.Ok(new AuditListResource(entries.Select(AuditEntryResource.From).ToArray(), next?.ToCursor()));
     }
 
+    /// <summary>Every chain checked as stored; each <c>anchor</c> (chain:sequence:hash from an earlier verification, repeatable) must still hold.</summary>
     public static async Task<Results<Ok<AuditVerificationResource>, ProblemHttpResult>> VerifyAsync(
-        HttpRequest http, AuditVerifier verifier, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
+        string[]? anchor, AuditVerifier verifier, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
     {
         var anchors = new Dictionary<int, Dictionary<long, string>>();
-        foreach (var anchor in http.Query["anchor"])
+        foreach (var text in anchor ?? [])
         {
-            if (!TryAnchor(anchor, out var chain, out var sequence, out var hash))
+            if (!TryAnchor(text, out var chain, out var sequence, out var hash))
             {
                 return Problems.Invalid("anchor", "each anchor is chain:sequence:hash, such as 3:41:<64 hex digits>, from an earlier verification");
             }

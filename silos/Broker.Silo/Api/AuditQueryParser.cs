@@ -3,20 +3,32 @@ using Broker.Audit;
 
 namespace Broker.Silo.Api;
 
-/// <summary>Reads the audit trail's filters from a query string; every bad one is named in the errors.</summary>
+/// <summary>The query string of <c>GET /v1/audit</c>, bound by name so that the API reference lists each filter.</summary>
+/// <param name="Tenant">Only entries about this tenant's requests.</param>
+/// <param name="Provider">Only entries concerning this provider.</param>
+/// <param name="Action">request.decided, request.renewed, request.released, request.expired, pool.changed or federation.upserted.</param>
+/// <param name="Subject">A request id, <c>{dataCenter}/{resource}</c>, or <c>federation</c>.</param>
+/// <param name="Actor">tenant:{id}, provider-admin:{id}, federation-admin or broker.</param>
+/// <param name="From">Recorded at or after (ISO 8601 date or date-time with offset).</param>
+/// <param name="To">Recorded before (ISO 8601 date or date-time with offset).</param>
+/// <param name="Limit">1 to 1000, default 100.</param>
+/// <param name="After">The <c>next</c> cursor of the previous page.</param>
+public sealed record AuditListParameters(
+    string? Tenant, string? Provider, string? Action, string? Subject, string? Actor, string? From, string? To, string? Limit, string? After);
+
+/// <summary>Reads the audit trail's filters; every bad one is named in the errors.</summary>
 public static class AuditQueryParser
 {
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
 
-    public static (AuditQuery Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection query, int maxFilterLength)
+    public static (AuditQuery Query, Dictionary<string, string[]> Errors) Parse(AuditListParameters query, int maxFilterLength)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
 
-        string? Text(string name)
+        string? Text(string name, string? value)
         {
-            var value = query[name].ToString();
-            if (value.Length == 0)
+            if (string.IsNullOrEmpty(value))
             {
                 return null;
             }
@@ -29,10 +41,9 @@ public static class AuditQueryParser
             return value;
         }
 
-        DateTimeOffset? Instant(string name)
+        DateTimeOffset? Instant(string name, string? value)
         {
-            var value = query[name].ToString();
-            if (value.Length == 0)
+            if (string.IsNullOrEmpty(value))
             {
                 return null;
             }
@@ -46,28 +57,27 @@ public static class AuditQueryParser
             return null;
         }
 
-        var action = Text("action");
+        var action = Text("action", query.Action);
         if (action is not null && !AuditActions.All.Contains(action))
         {
             errors["action"] = ["must be one of " + string.Join(", ", AuditActions.All.Order(StringComparer.Ordinal))];
         }
 
         var limit = DefaultLimit;
-        var limitText = query["limit"].ToString();
-        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (!string.IsNullOrEmpty(query.Limit) && (!int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
         {
             errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}"];
         }
 
         AuditPosition? before = null;
-        var after = query["after"].ToString();
-        if (after.Length > 0 && !AuditPosition.TryParse(after, out before))
+        if (!string.IsNullOrEmpty(query.After) && !AuditPosition.TryParse(query.After, out before))
         {
             errors["after"] = ["must be the 'next' cursor of a previous page"];
         }
 
         var parsed = new AuditQuery(
-            limit, Text("tenant"), Text("provider"), WithoutTenant: false, action, Text("subject"), Text("actor"), Instant("from"), Instant("to"), before);
+            limit, Text("tenant", query.Tenant), Text("provider", query.Provider), WithoutTenant: false, action, Text("subject", query.Subject),
+            Text("actor", query.Actor), Instant("from", query.From), Instant("to", query.To), before);
         return (parsed, errors);
     }
 }

@@ -32,7 +32,8 @@ public sealed class AuditDurabilityTests(ClusterFixture cluster)
         Assert.True(ChainOf(await VerifyAsync(admin), chain).GetProperty("valid").GetBoolean());
 
         // What an intruder with database access does: the decision's outcome, rewritten in place.
-        await using var db = new NpgsqlConnection(cluster.ConnectionString);
+        // A connection of its own: a pooled one may predate the database restart of the outage tests.
+        await using var db = new NpgsqlConnection(cluster.ConnectionString + ";Pooling=false");
         await db.OpenAsync();
         var original = await ReadPayloadAsync(db, $"{id}/decided");
         var tampered = Replace(original, after: $"{id}/decided", "allocated", "ALLOCATED");

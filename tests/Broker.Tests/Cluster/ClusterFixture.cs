@@ -104,7 +104,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<TimeSpan> TimeUntilDeclaredDeadAsync(int siloPort)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var db = new Npgsql.NpgsqlConnection(ConnectionString);
+        await using var db = new Npgsql.NpgsqlConnection(ConnectionString + ";Pooling=false"); // not a pooled one from before a database restart
         await db.OpenAsync();
         await Eventually.ReturnsAsync(
             async () =>
