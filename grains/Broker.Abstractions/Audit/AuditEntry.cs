@@ -23,6 +23,9 @@ public sealed record AuditEntry(
 
     public AuditPosition Position => new(At, Chain, Sequence);
 
+    /// <summary>Whether <paramref name="text"/> has the form of an entry's hash: 64 hex digits.</summary>
+    public static bool IsHash(string text) => text.Length == 64 && text.All(Uri.IsHexDigit);
+
     /// <summary>The entry that follows <paramref name="previousHash"/> at this position, with its hash computed.</summary>
     public static AuditEntry Create(int chain, long sequence, DateTimeOffset at, AuditEvent audited, string previousHash) =>
         new(chain, sequence, at, audited, previousHash, HashOf(chain, sequence, at, audited, previousHash));

@@ -84,7 +84,7 @@ public static class AuditApi
         if (parts.Length != 3
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out chain) || chain >= AuditChains.Count
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out sequence)
-            || !Broker.Federation.TokenHash.IsWellFormed(parts[2]))
+            || !AuditEntry.IsHash(parts[2]))
         {
             return false;
         }
