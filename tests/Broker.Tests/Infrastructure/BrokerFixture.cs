@@ -32,6 +32,9 @@ public sealed class BrokerFixture : IAsyncLifetime
     /// <summary>Settings for a broker of its own (<c>--Broker:RateLimit:Burst=2</c>, …), set before <see cref="InitializeAsync"/>.</summary>
     public string[] ExtraSettings { get; init; } = [];
 
+    /// <summary>Services of a broker of its own (a fault-injecting grain call filter, say), added before <see cref="InitializeAsync"/>.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     public async Task InitializeAsync()
     {
         System.IO.Directory.CreateDirectory(_directory);
@@ -54,7 +57,11 @@ public sealed class BrokerFixture : IAsyncLifetime
                 "--Broker:Negotiation:MaxInFlightPerTenant", "1000000",
                 .. ExtraSettings,
             ],
-            builder => builder.Services.AddKeyedSingleton<TimeProvider>(BrokerTime.Key, Clock));
+            builder =>
+            {
+                builder.Services.AddKeyedSingleton<TimeProvider>(BrokerTime.Key, Clock);
+                ExtraServices?.Invoke(builder.Services);
+            });
         await _app.StartAsync();
     }
 
