@@ -87,13 +87,14 @@ public sealed record Offer
     public decimal HourlyCost => Held.Select((item, i) => item.Amount * PricesPerUnitHour[i]).Sum();
 }
 
-/// <summary>A provider admin's change to one pool; absent values stay as they are.</summary>
+/// <summary>A provider admin's change to one pool; absent values stay as they are. <see cref="By"/> is named in the audit trail.</summary>
 [GenerateSerializer, Immutable, Alias("broker.pool-change")]
 public sealed record PoolChange(
     [property: Id(0)] string Resource,
     [property: Id(1)] long Total,
     [property: Id(2)] long? Headroom,
-    [property: Id(3)] decimal? PricePerUnitHour);
+    [property: Id(3)] decimal? PricePerUnitHour,
+    [property: Id(4)] Broker.Audit.AuditActor? By = null);
 
 public enum PoolChangeKind
 {

@@ -7,9 +7,9 @@ namespace Broker.Federation;
 [Alias("broker.IFederationGrain")]
 public interface IFederationGrain : IGrainWithStringKey
 {
-    /// <summary>Merges <paramref name="change"/> into the document by id and returns the new version.</summary>
+    /// <summary>Merges <paramref name="change"/> (made by <paramref name="by"/>, for the audit trail) into the document by id and returns the new version.</summary>
     [Alias("UpsertAsync")]
-    Task<long> UpsertAsync(FederationDocument change);
+    Task<long> UpsertAsync(FederationDocument change, Broker.Audit.AuditActor by);
 
     /// <summary>The document if its version is newer than <paramref name="knownVersion"/>, otherwise null.</summary>
     [Alias("GetIfNewerAsync")]

@@ -1,6 +1,8 @@
+using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Directory;
 using Broker.Federation;
+using Broker.Grains.Audit;
 using Broker.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +37,9 @@ public sealed partial class DataCenterGrain(
     private long _summaryVersion;
     private bool _publishing;
     private bool _publishAgain;
+    private AuditOutbox? _audit;
+
+    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"data center {this.GetPrimaryKeyString()}", () => state.State.AuditPending, pending => state.State.AuditPending = pending);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,10 +49,15 @@ public sealed partial class DataCenterGrain(
         // starts from what is durable (also the answer when another activation won an ETag race).
         _commit = GroupCommit.OfSnapshots(
             state,
-            () => new DataCenterGrainState
+            () =>
             {
-                Registration = state.State.Registration,
-                Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
+                Audit.MarkSaved();
+                return new DataCenterGrainState
+                {
+                    Registration = state.State.Registration,
+                    Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
+                    AuditPending = state.State.AuditPending,
+                };
             },
             DeactivateOnIdle);
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
@@ -170,6 +180,19 @@ public sealed partial class DataCenterGrain(
             return new PoolChangeResult(PoolChangeKind.UnknownDataCenter, null);
         }
 
+        // A change is stored together with its audit event; a refusal changes nothing, and its event is stored with the next write.
+        var result = await ChangePoolAsync(registration, change);
+        if (result.Kind == PoolChangeKind.InUse)
+        {
+            Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, result, change.By ?? AuditActor.Broker));
+        }
+
+        await Audit.SendAsync();
+        return result;
+    }
+
+    private async Task<PoolChangeResult> ChangePoolAsync(DataCenterRegistration registration, PoolChange change)
+    {
         await PurgeAsync(time.GetUtcNow());
         var existing = _book.Pool(change.Resource);
         var pool = (existing ?? new PoolDefinition { Resource = change.Resource }) with
@@ -185,12 +208,14 @@ public sealed partial class DataCenterGrain(
         }
 
         _book.SetPool(pool);
+        var kind = existing is null ? PoolChangeKind.Created : PoolChangeKind.Updated;
+        Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, new PoolChangeResult(kind, null), change.By ?? AuditActor.Broker));
         var pools = registration.Definition.Pools.Where(p => p.Resource != pool.Resource).Append(pool).ToArray();
         state.State.Registration = registration with { Definition = registration.Definition with { Pools = pools } };
         await _commit.CommitAsync();
         LogPoolChanged(registration.Definition.Id, pool.Resource, pool.Total, pool.Headroom);
         RequestPublish();
-        return new PoolChangeResult(existing is null ? PoolChangeKind.Created : PoolChangeKind.Updated, _book.Summarise(pool));
+        return new PoolChangeResult(kind, _book.Summarise(pool));
     }
 
     public async Task<DataCenterSummary?> GetCapacityAsync()
@@ -203,6 +228,7 @@ public sealed partial class DataCenterGrain(
     {
         await PurgeAsync(time.GetUtcNow());
         RequestPublish();
+        await Audit.SendAsync();
     }
 
     /// <summary>Only a data center running away from its owner's silos needs to look for a way home.</summary>
@@ -323,4 +349,6 @@ public sealed class DataCenterGrainState
 {
     [Id(0)] public DataCenterRegistration? Registration { get; set; }
     [Id(1)] public Dictionary<string, StoredAllocation> Allocations { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Audit events of pool changes not yet known to be in the trail (<see cref="AuditOutbox"/>).</summary>
+    [Id(2)] public AuditEvent[] AuditPending { get; set; } = [];
 }

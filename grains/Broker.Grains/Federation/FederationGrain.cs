@@ -1,10 +1,15 @@
+using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Federation;
+using Broker.Grains.Audit;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Grains.Federation;
 
-/// <summary>Owns the merged federation document; configures the data centers a change names.</summary>
+/// <summary>
+/// Owns the merged federation document; configures the data centers a change names. Each stored change carries
+/// its audit event in the same write (<see cref="AuditOutbox"/>).
+/// </summary>
 public sealed partial class FederationGrain(
     [PersistentState("federation", StorageNames.Broker)] IPersistentState<FederationGrainState> state,
     FederationRegistry registry,
@@ -13,11 +18,29 @@ public sealed partial class FederationGrain(
     // Configuring thousands of data centers at once would flood the silo's queues; a few hundred at a time is plenty.
     private const int ConfigureBatchSize = 256;
 
-    public async Task<long> UpsertAsync(FederationDocument change)
+    private AuditOutbox? _audit;
+
+    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, "the federation", () => state.State.AuditPending, pending => state.State.AuditPending = pending);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Audit.SendAsync();
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (Audit.HasUnsavedAcknowledgements)
+        {
+            Audit.MarkSaved();
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<long> UpsertAsync(FederationDocument change, AuditActor by)
     {
         state.State.Document = FederationMerge.Upsert(state.State.Document, change);
         state.State.Version++;
+        Audit.Add(AdminAuditEvents.FederationUpserted(state.State.Version, change, by));
+        Audit.MarkSaved();
         await state.WriteStateAsync();
+        await Audit.SendAsync();
 
         // This silo places the data center grains configured below: it must know their owners first.
         registry.Apply(new VersionedFederation(state.State.Version, state.State.Document));
@@ -33,10 +56,12 @@ public sealed partial class FederationGrain(
         return state.State.Version;
     }
 
-    public Task<VersionedFederation?> GetIfNewerAsync(long knownVersion) =>
-        Task.FromResult(state.State.Version > knownVersion
-            ? new VersionedFederation(state.State.Version, state.State.Document)
-            : null);
+    public async Task<VersionedFederation?> GetIfNewerAsync(long knownVersion)
+    {
+        // Every silo asks every few seconds: the retry of events the trail could not take (a no-op when none are pending).
+        await Audit.SendAsync();
+        return state.State.Version > knownVersion ? new VersionedFederation(state.State.Version, state.State.Document) : null;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation upserted: {Providers} providers, {DataCenters} data centers, {Tenants} tenants; now version {Version}")]
     private partial void LogUpserted(int providers, int dataCenters, int tenants, long version);
@@ -47,4 +72,5 @@ public sealed class FederationGrainState
 {
     [Id(0)] public FederationDocument Document { get; set; } = new();
     [Id(1)] public long Version { get; set; }
+    [Id(2)] public AuditEvent[] AuditPending { get; set; } = [];
 }

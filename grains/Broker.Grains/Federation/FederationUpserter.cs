@@ -1,6 +1,5 @@
 using Broker.Audit;
 using Broker.Federation;
-using Broker.Grains.Audit;
 using Broker.Grains.Directory;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,8 +8,8 @@ namespace Broker.Grains.Federation;
 /// <summary>
 /// Applies a federation document (the file at start, or an admin's upsert): validates the merged result,
 /// stores it, configures the data centers it names, and returns once this silo sees the change, so that
-/// the caller's next request already finds the new tenants and data centers. Every stored change is put
-/// in the audit trail, on behalf of the admin who sent it or of the broker loading its file.
+/// the caller's next request already finds the new tenants and data centers. Every stored change goes into
+/// the audit trail, on behalf of the admin who sent it or of the broker loading its file.
 /// </summary>
 public sealed class FederationUpserter(
     IGrainFactory grains,
@@ -30,8 +29,7 @@ public sealed class FederationUpserter(
             return (0, errors);
         }
 
-        var version = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(change);
-        await AuditChains.AppendAsync(grains, AdminAuditEvents.FederationUpserted(version, change, by));
+        var version = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(change, by);
         await WaitUntilSeenAsync(version, change);
         return (version, errors);
     }

@@ -1,6 +1,7 @@
 using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Domain;
+using Broker.Grains.Audit;
 using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
@@ -37,16 +38,17 @@ public sealed partial class RequestGrain(
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _negotiating;
 
-    // The trail acknowledged events that storage still lists as pending: write that down before deactivating.
-    private bool _auditAcknowledgedUnsaved;
+    private AuditOutbox? _audit;
 
     private RequestRecord Record => state.State;
+
+    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"request {Id}", () => Record.AuditPending, pending => Record.AuditPending = pending);
 
     private string Id => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await AuditAsync();
+        await Audit.SendAsync();
         if (Record.State == RequestState.Negotiating)
         {
             // A silo died mid-negotiation: its holds expire by themselves, the negotiation starts again.
@@ -64,7 +66,7 @@ public sealed partial class RequestGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_auditAcknowledgedUnsaved)
+        if (Audit.HasUnsavedAcknowledgements)
         {
             // Best effort: without it, a later activation sends the events again and the chain may record them twice.
             await SaveAsync();
@@ -194,10 +196,10 @@ public sealed partial class RequestGrain(
         }
 
         Record.LeaseExpiresAt = leaseExpiresAt;
-        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Renewed(Id, Record, by)];
+        Audit.Add(RequestAuditEvents.Renewed(Id, Record, by));
         await SaveAsync();
         await ArmLeaseReminderAsync();
-        await AuditAsync();
+        await Audit.SendAsync();
         return new RenewOutcome(RenewKind.Renewed, Record.ToSnapshot(Id));
     }
 
@@ -294,7 +296,7 @@ public sealed partial class RequestGrain(
             Record.Reason = outcome.Rejection;
         }
 
-        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Decided(Id, Record)];
+        Audit.Add(RequestAuditEvents.Decided(Id, Record));
         await SaveAsync();
         if (Record.State == RequestState.Allocated)
         {
@@ -302,7 +304,7 @@ public sealed partial class RequestGrain(
         }
 
         await TrackAsync();
-        await AuditAsync();
+        await Audit.SendAsync();
         _decided.TrySetResult();
         await LeaveGateAsync();
     }
@@ -319,9 +321,9 @@ public sealed partial class RequestGrain(
         Record.State = RequestState.Rejected;
         Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
         Record.DecidedAt = time.GetUtcNow();
-        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Decided(Id, Record)];
+        Audit.Add(RequestAuditEvents.Decided(Id, Record));
         await SaveAsync();
-        await AuditAsync();
+        await Audit.SendAsync();
         _decided.TrySetResult();
         await TrackAsync();
         await LeaveGateAsync();
@@ -372,7 +374,7 @@ public sealed partial class RequestGrain(
     /// </summary>
     private async Task CatchUpAsync()
     {
-        await AuditAsync();
+        await Audit.SendAsync();
         if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
         {
             await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value, AuditActor.Broker);
@@ -389,9 +391,9 @@ public sealed partial class RequestGrain(
         Record.State = end;
         Record.EndedAt = endedAt;
         Record.Settled = false;
-        Record.AuditPending = [.. Record.AuditPending, RequestAuditEvents.Ended(Id, Record, by)];
+        Audit.Add(RequestAuditEvents.Ended(Id, Record, by));
         await SaveAsync();
-        await AuditAsync();
+        await Audit.SendAsync();
         await SettleAsync();
         await DisarmLeaseReminderAsync();
         await TrackAsync();
@@ -413,31 +415,8 @@ public sealed partial class RequestGrain(
 
     private async Task SaveAsync()
     {
+        Audit.MarkSaved();
         await state.WriteStateAsync();
-        _auditAcknowledgedUnsaved = false;
-    }
-
-    /// <summary>
-    /// Puts the pending audit events in the request's chain. A failure is logged and left for the next call or
-    /// activation to retry: the transition itself is stored, and the trail must not undo it.
-    /// </summary>
-    private async Task AuditAsync()
-    {
-        if (Record.AuditPending.Length == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await GrainFactory.GetGrain<IAuditChainGrain>(AuditChains.Key(AuditChains.Of(Id))).AppendAsync(Record.AuditPending);
-            Record.AuditPending = [];
-            _auditAcknowledgedUnsaved = true;
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            LogAuditFailed(Id, error);
-        }
     }
 
     private IEnumerable<string> DataCentersOfAllocation() =>
@@ -479,9 +458,6 @@ public sealed partial class RequestGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not leave its tenant's negotiation gate")]
     private partial void LogGateLeaveFailed(string requestId, Exception error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit trail could not record an event of request {RequestId}; it is sent again on the request's next call")]
-    private partial void LogAuditFailed(string requestId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);

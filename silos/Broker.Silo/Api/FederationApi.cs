@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Federation;
-using Broker.Grains.Audit;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Silo.Auth;
@@ -103,9 +101,7 @@ public static class FederationApi
             return Problems.Invalid(errors);
         }
 
-        var change = new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour);
-        var result = await grains.GetGrain<IDataCenterGrain>(dc).SetPoolAsync(change);
-        await AuditChains.AppendAsync(grains, AdminAuditEvents.PoolChanged(dc, owner, change, result, user.Actor()));
+        var result = await grains.GetGrain<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
