@@ -1,5 +1,6 @@
 using System.Globalization;
 using Broker.Audit;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Broker.Silo.Api;
 
@@ -14,7 +15,15 @@ namespace Broker.Silo.Api;
 /// <param name="Limit">1 to 1000, default 100.</param>
 /// <param name="After">The <c>next</c> cursor of the previous page.</param>
 public sealed record AuditListParameters(
-    string? Tenant, string? Provider, string? Action, string? Subject, string? Actor, string? From, string? To, string? Limit, string? After);
+    [FromQuery(Name = "tenant")] string? Tenant,
+    [FromQuery(Name = "provider")] string? Provider,
+    [FromQuery(Name = "action")] string? Action,
+    [FromQuery(Name = "subject")] string? Subject,
+    [FromQuery(Name = "actor")] string? Actor,
+    [FromQuery(Name = "from")] string? From,
+    [FromQuery(Name = "to")] string? To,
+    [FromQuery(Name = "limit")] string? Limit,
+    [FromQuery(Name = "after")] string? After);
 
 /// <summary>Reads the audit trail's filters; every bad one is named in the errors.</summary>
 public static class AuditQueryParser

@@ -58,7 +58,10 @@ public sealed class BillingAndOperationsApiTests(BrokerFixture broker)
         await ExpectAsync(anonymous, HttpMethod.Get, "/v1/nothing-here", null, HttpStatusCode.NotFound, "not-found");
 
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "/v1/requests", "/v1/requests/{id}", "/v1/requests/{id}/renew", "/v1/catalog", "/v1/federation/capacity", "/v1/providers/{id}/datacenters", "/v1/datacenters/{dc}/pools/{resource}", "/v1/billing/providers/{id}", "/v1/billing/tenants/{id}" }, paths);
+        Assert.Superset(new HashSet<string> { "/v1/requests", "/v1/requests/{id}", "/v1/requests/{id}/renew", "/v1/catalog", "/v1/federation/capacity", "/v1/providers/{id}/datacenters", "/v1/datacenters/{dc}/pools/{resource}", "/v1/billing/providers/{id}", "/v1/billing/tenants/{id}", "/v1/audit", "/v1/audit/verify" }, paths);
+        Assert.Equal(
+            ["tenant", "provider", "action", "subject", "actor", "from", "to", "limit", "after"],
+            openApi.GetProperty("paths").GetProperty("/v1/audit").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
     }
