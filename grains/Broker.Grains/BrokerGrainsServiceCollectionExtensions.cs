@@ -20,7 +20,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.AddSingleton<Negotiator>();
         services.AddSingleton<ClusterViewRefresher>();
         services.AddSingleton<FederationUpserter>();
-        services.AddSingleton<AuditSegmentStore>();
+        services.AddSingleton<AuditStorage>();
         services.AddSingleton<AuditVerifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterViewRefresher>());
         return services;

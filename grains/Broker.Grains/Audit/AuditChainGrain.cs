@@ -10,12 +10,12 @@ namespace Broker.Grains.Audit;
 /// that arrive while a write is in flight wait and are stored together by the next write (group commit), and each
 /// caller is answered once the write holding its events is done. On PostgreSQL a chain so takes one round trip per
 /// batch, not per event. The stored state is the head and the open segment only (at most
-/// <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records of their own (<see cref="AuditSegmentStore"/>).
+/// <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records of their own (<see cref="AuditStorage"/>).
 /// </remarks>
 [Reentrant]
 public sealed class AuditChainGrain(
     [PersistentState(AuditStateNames.Chain, StorageNames.Broker)] IPersistentState<AuditChainState> state,
-    AuditSegmentStore segments,
+    AuditStorage segments,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IAuditChainGrain
 {
     // How many sealed segments a query reads at once while it walks back through a chain.

@@ -1,6 +1,4 @@
 using Broker.Audit;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 
 namespace Broker.Grains.Audit;
 
@@ -8,10 +6,7 @@ namespace Broker.Grains.Audit;
 /// Checks every chain of the trail as it is stored — read straight from grain storage, not from the chain
 /// grains' memory, so that what is verified is what an auditor (or an intruder) finds in the database.
 /// </summary>
-public sealed class AuditVerifier(
-    [FromKeyedServices(StorageNames.Broker)] IGrainStorage storage,
-    AuditSegmentStore segments,
-    IGrainFactory grains)
+public sealed class AuditVerifier(AuditStorage stored)
 {
     /// <param name="anchors">Per chain, sequence → hash written down at an earlier verification.</param>
     public async Task<AuditChainVerdict[]> VerifyAsync(IReadOnlyDictionary<int, Dictionary<long, string>> anchors) =>
@@ -19,11 +14,11 @@ public sealed class AuditVerifier(
 
     private async Task<AuditChainVerdict> VerifyChainAsync(int chain, IReadOnlyDictionary<long, string>? anchors)
     {
-        var head = await ReadHeadAsync(chain);
+        var head = await stored.ReadHeadAsync(chain);
         var check = new AuditChainCheck(chain, anchors);
         for (var segment = 0L; segment < head.SealedSegments && check.Break is null; segment++)
         {
-            var sealedEntries = await segments.ReadAsync(chain, segment);
+            var sealedEntries = await stored.ReadAsync(chain, segment);
             if (sealedEntries.Length == 0)
             {
                 check.Fail(check.Expected, AuditBreakReasons.MissingSegment, $"segment {segment} of chain {chain} is listed by the head but not stored");
@@ -41,12 +36,5 @@ public sealed class AuditVerifier(
         }
 
         return check.Finish(head.Count, head.HeadHash);
-    }
-
-    private async Task<AuditChainState> ReadHeadAsync(int chain)
-    {
-        var stored = new GrainState<AuditChainState>(new AuditChainState());
-        await storage.ReadStateAsync(AuditStateNames.Chain, grains.GetGrain<IAuditChainGrain>(AuditChains.Key(chain)).GetGrainId(), stored);
-        return stored.State ?? new AuditChainState();
     }
 }

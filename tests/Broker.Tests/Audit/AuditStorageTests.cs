@@ -62,11 +62,34 @@ public sealed class AuditStorageTests() : OwnBroker
         Assert.Equal((first, AuditBreakReasons.MissingSegment), (verdict.Break!.Sequence, verdict.Break!.Reason));
     }
 
+    [Fact]
+    public async Task SegmentLeftByASealWhoseHeadWriteFailed_IsReplaced_ButASealedOneNever()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        var head = await Store.ReadHeadAsync(chain);
+        // What a seal leaves when the database goes away before the head is written: a record the head does not list.
+        var orphan = AuditEntry.Create(chain, head.Count, DateTimeOffset.UtcNow, Event("orphan-" + subject, 0), head.HeadHash);
+        await Storage.WriteStateAsync(AuditStateNames.Segment, SegmentId(chain, head.SealedSegments), new GrainState<AuditSegmentState>(new AuditSegmentState { Entries = [orphan] }));
+
+        await AppendAsync(subject, Events);
+        var verdict = (await Verifier.VerifyAsync(NoAnchors))[chain];
+        var rewrite = Store.SealAsync(chain, head.SealedSegments, [orphan]);
+
+        Assert.Null(verdict.Break);
+        Assert.Equal(head.Count + Events, verdict.Entries);
+        Assert.DoesNotContain(orphan.Hash, (await SegmentAsync(chain, head.SealedSegments)).Entries.Select(e => e.Hash));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => rewrite);
+        Assert.Null((await Verifier.VerifyAsync(NoAnchors))[chain].Break);
+    }
+
     private AuditVerifier Verifier => Broker.Services.GetRequiredService<AuditVerifier>();
+
+    private AuditStorage Store => Broker.Services.GetRequiredService<AuditStorage>();
 
     private IGrainStorage Storage => Broker.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Broker);
 
-    private static GrainId SegmentId(int chain, long segment) => AuditSegmentStore.IdOf(chain, segment);
+    private static GrainId SegmentId(int chain, long segment) => AuditStorage.IdOf(chain, segment);
 
     /// <summary>A chain holding <see cref="Events"/> entries of a fresh subject, and its first sealed segment as stored.</summary>
     private async Task<(int Chain, GrainState<AuditSegmentState> FirstSegment)> ChainWithSealedSegmentsAsync()
