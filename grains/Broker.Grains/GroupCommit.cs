@@ -34,6 +34,12 @@ internal sealed class GroupCommit
             }
         });
 
+    /// <summary>
+    /// For a grain whose write is more than one state write (the audit chain seals a segment first): <paramref name="write"/>
+    /// must take what it writes from the grain's live state before its first await.
+    /// </summary>
+    public static GroupCommit Of(Func<Task> write) => new(write);
+
     /// <summary>Completes when a write that began after this call has finished.</summary>
     public Task CommitAsync()
     {

@@ -6,11 +6,11 @@ namespace Broker.Grains.Audit;
 
 /// <inheritdoc cref="IAuditChainGrain"/>
 /// <remarks>
-/// Appends are linked and stored by one writer at a time, so no two can link to the same previous entry; appends
-/// that arrive while a write is in flight wait and are stored together by the next write (group commit), and each
-/// caller is answered once the write holding its events is done. On PostgreSQL a chain so takes one round trip per
-/// batch, not per event. The stored state is the head and the open segment only (at most
-/// <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records of their own (<see cref="AuditStorage"/>).
+/// An append links its entries to the live head in one turn, so no two appends can link to the same entry, then
+/// waits for a write that includes them (<see cref="GroupCommit"/>: appends arriving while a write is in flight are
+/// stored together by the next one, one round trip per batch on PostgreSQL). The stored state is the head and the
+/// open segment only (at most <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records
+/// of their own (<see cref="AuditStorage"/>), before the head that lists them is written.
 /// </remarks>
 [Reentrant]
 public sealed class AuditChainGrain(
@@ -26,85 +26,55 @@ public sealed class AuditChainGrain(
 
     private readonly Dictionary<long, AuditEntry[]> _segmentCache = [];
 
-    private readonly List<(AuditEvent[] Events, TaskCompletionSource Stored)> _waiting = [];
-    private Task _writer = Task.CompletedTask;
+    private int _chain;
+    private GroupCommit _commit = null!;
 
-    // Event ids of the newest entries (the open segment and, once one was sealed here, the segment before it).
-    private HashSet<string>? _recent;
+    // The head with every linked entry, written or not; arrays in it are replaced, never changed in place.
+    private AuditChainState _live = null!;
 
     // What storage holds: queries never see entries whose write is still in flight.
-    private AuditChainState? _committed;
+    private AuditChainState _committed = null!;
 
-    private int Chain => int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
+    // Event ids of the newest entries (the open segment and the segment sealed last here): a repeat is not linked again.
+    private HashSet<string> _recent = null!;
 
-    private AuditChainState Committed => _committed ??= state.State;
-
-    private HashSet<string> Recent => _recent ??= Committed.Open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
-
-    public Task AppendAsync(AuditEvent[] events)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting.Add((events, stored));
-        if (_writer.IsCompleted)
-        {
-            _writer = WriteWaitingAsync();
-        }
-
-        return stored.Task;
+        _chain = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
+        _committed = state.State;
+        _live = _committed.Copy();
+        _recent = _live.Open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
+        _commit = GroupCommit.Of(WriteAsync);
+        return Task.CompletedTask;
     }
 
-    private async Task WriteWaitingAsync()
+    public async Task AppendAsync(AuditEvent[] events)
     {
-        while (_waiting.Count > 0)
-        {
-            var batch = _waiting.ToArray();
-            _waiting.Clear();
-            try
-            {
-                await StoreAsync(batch.SelectMany(b => b.Events));
-                foreach (var (_, stored) in batch)
-                {
-                    stored.SetResult();
-                }
-            }
-            catch (Exception error)
-            {
-                foreach (var (_, stored) in batch)
-                {
-                    stored.SetException(error);
-                }
-            }
-        }
-    }
-
-    private async Task StoreAsync(IEnumerable<AuditEvent> events)
-    {
-        var fresh = events.DistinctBy(e => e.EventId).Where(e => !Recent.Contains(e.EventId)).ToArray();
-        if (fresh.Length == 0)
-        {
-            return;
-        }
-
-        var head = Committed;
         // Recording times never go back within a chain, whatever the clock does: the trail's order relies on it.
-        var at = time.GetUtcNow() > head.LastAt ? time.GetUtcNow() : head.LastAt;
-        var open = new List<AuditEntry>(head.Open);
-        var (count, hash) = (head.Count, head.HeadHash);
-        foreach (var audited in fresh)
+        var at = time.GetUtcNow() > _live.LastAt ? time.GetUtcNow() : _live.LastAt;
+        foreach (var audited in events.Where(e => _recent.Add(e.EventId)))
         {
-            var entry = AuditEntry.Create(Chain, count++, at, audited, hash);
-            open.Add(entry);
-            hash = entry.Hash;
+            var entry = AuditEntry.Create(_chain, _live.Count, at, audited, _live.HeadHash);
+            _live.Open = [.. _live.Open, entry];
+            (_live.Count, _live.HeadHash, _live.LastAt) = (entry.Sequence + 1, entry.Hash, at);
         }
 
-        var next = new AuditChainState { Count = count, HeadHash = hash, LastAt = at, SealedSegments = head.SealedSegments, Open = [.. open] };
-        var sealing = open.Count >= AuditChains.SegmentSize;
-        if (sealing)
+        // A repeat waits too: its first sending may still be on its way to storage.
+        await _commit.CommitAsync();
+    }
+
+    private async Task WriteAsync()
+    {
+        var next = _live.Copy();
+        if (next.Open.Length >= AuditChains.SegmentSize)
         {
-            // Segment first, head second: a failure in between leaves the old head, and the retry seals the same entries again.
-            await segments.SealAsync(Chain, head.SealedSegments, next.Open);
-            next.SealedSegments++;
-            next.Open = [];
+            // Segment first, head second: a head that fails to be written leaves a record it never lists, which the next seal replaces.
+            var sealing = next.Open;
+            await segments.SealAsync(_chain, next.SealedSegments, sealing);
+            (next.SealedSegments, next.Open) = (next.SealedSegments + 1, []);
+            // Appends linked meanwhile stay open in the live head.
+            (_live.SealedSegments, _live.Open) = (next.SealedSegments, _live.Open[sealing.Length..]);
+            _recent = sealing.Concat(_live.Open).Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
         }
 
         state.State = next;
@@ -114,26 +84,17 @@ public sealed class AuditChainGrain(
         }
         catch
         {
-            // Whether the write landed is unknown: start again from what storage holds.
-            state.State = head;
+            // Memory is now ahead of storage: this activation steps down, the next starts from what is durable.
             DeactivateOnIdle();
             throw;
         }
 
         _committed = next;
-        if (sealing)
-        {
-            _recent = open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
-        }
-        else
-        {
-            Recent.UnionWith(fresh.Select(e => e.EventId));
-        }
     }
 
     public async Task<AuditEntry[]> QueryAsync(AuditQuery query)
     {
-        var committed = Committed;
+        var committed = _committed;
         var matches = committed.Open.Reverse().Where(query.Matches).Take(query.Limit).ToList();
         var oldestOpen = committed.Open.FirstOrDefault()?.At;
         if (oldestOpen is { } oldest && query.IsBeforeRange(oldest))
@@ -165,7 +126,7 @@ public sealed class AuditChainGrain(
             return cached;
         }
 
-        var entries = await segments.ReadAsync(Chain, segment);
+        var entries = await segments.ReadAsync(_chain, segment);
         if (_segmentCache.Count >= SegmentsCached)
         {
             _segmentCache.Clear();
@@ -186,6 +147,8 @@ public sealed class AuditChainState
     /// <summary>How many segments were sealed: segments 0 to this minus one hold entries 0 to Count minus the open ones.</summary>
     [Id(3)] public long SealedSegments { get; set; }
     [Id(4)] public AuditEntry[] Open { get; set; } = [];
+
+    public AuditChainState Copy() => new() { Count = Count, HeadHash = HeadHash, LastAt = LastAt, SealedSegments = SealedSegments, Open = Open };
 }
 
 /// <summary>The names under which the trail's grains store their state: the verifier reads storage by them.</summary>
