@@ -34,9 +34,9 @@ public static class AuditChains
 
     public static int Of(string subject) => StableShard.Of(subject, Count);
 
-    /// <summary>Records <paramref name="audited"/> in its subject's chain.</summary>
-    public static Task AppendAsync(IGrainFactory grains, AuditEvent audited) =>
-        grains.GetGrain<IAuditChainGrain>(Key(Of(audited.Subject))).AppendAsync([audited]);
+    /// <summary>Records each event in its subject's chain, in order within each chain; the chains in parallel.</summary>
+    public static Task AppendAsync(IGrainFactory grains, IEnumerable<AuditEvent> events) =>
+        Task.WhenAll(events.GroupBy(e => Of(e.Subject)).Select(chain => grains.GetGrain<IAuditChainGrain>(Key(chain.Key)).AppendAsync([.. chain])));
 
     /// <summary>A page of the merged trail, newest first, and the cursor of the next page if there is one.</summary>
     public static async Task<(AuditEntry[] Entries, AuditPosition? Next)> QueryAsync(IGrainFactory grains, AuditQuery query)

@@ -34,10 +34,7 @@ internal sealed partial class AuditOutbox(IGrainFactory grains, ILogger logger, 
 
         try
         {
-            foreach (var chain in sending.GroupBy(e => AuditChains.Of(e.Subject)))
-            {
-                await grains.GetGrain<IAuditChainGrain>(AuditChains.Key(chain.Key)).AppendAsync([.. chain]);
-            }
+            await AuditChains.AppendAsync(grains, sending);
 
             // Only what was sent: in a reentrant owner another turn may have added an event meanwhile.
             setPending(pending().Where(e => !sending.Contains(e)).ToArray());

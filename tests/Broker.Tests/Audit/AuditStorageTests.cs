@@ -23,7 +23,7 @@ public sealed class AuditStorageTests() : OwnBroker
         var chain = AuditChains.Of(subject);
         var before = (await Verifier.VerifyAsync(NoAnchors))[chain].Entries;
         await AppendAsync(subject, Events);
-        await AuditChains.AppendAsync(Broker.Grains, Event(subject, Events - 1));
+        await AuditChains.AppendAsync(Broker.Grains, [Event(subject, Events - 1)]);
 
         var (entries, next) = await AuditChains.QueryAsync(Broker.Grains, new AuditQuery(Limit: 1_000, Subject: subject));
         var verdict = (await Verifier.VerifyAsync(NoAnchors))[chain];
@@ -104,7 +104,7 @@ public sealed class AuditStorageTests() : OwnBroker
     {
         for (var n = 0; n < count; n++)
         {
-            await AuditChains.AppendAsync(Broker.Grains, Event(subject, n));
+            await AuditChains.AppendAsync(Broker.Grains, [Event(subject, n)]);
         }
     }
 
