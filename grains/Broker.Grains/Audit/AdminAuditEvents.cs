@@ -12,16 +12,17 @@ public static class AdminAuditEvents
     private const int IdsListed = 10;
 
     /// <summary>A pool change that was made or refused (a refusal by the broker's rules is a decision an auditor wants to see too).</summary>
-    public static AuditEvent PoolChanged(string dataCenter, string owner, PoolChange change, PoolChangeResult result, AuditActor by)
+    public static AuditEvent PoolChanged(string dataCenter, string owner, PoolChange change, PoolChangeKind kind, long inUse)
     {
+        var by = change.By ?? AuditActor.Broker;
         var asked = string.Create(CultureInfo.InvariantCulture,
             $"total {change.Total}, headroom {Show(change.Headroom)}, price {Show(change.PricePerUnitHour)}/unit-hour");
-        var (outcome, detail) = result.Kind switch
+        var (outcome, detail) = kind switch
         {
             PoolChangeKind.Created => ("created", asked),
             PoolChangeKind.Updated => ("updated", asked),
-            PoolChangeKind.InUse => ("refused:capacity-in-use", string.Create(CultureInfo.InvariantCulture, $"{asked}; {result.InUse} units allocated or held")),
-            _ => ("refused:not-found", asked),
+            PoolChangeKind.InUse => ("refused:capacity-in-use", string.Create(CultureInfo.InvariantCulture, $"{asked}; {inUse} units allocated or held")),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "only a pool change that reached the data center is audited"),
         };
         return new AuditEvent(
             $"{dataCenter}/{change.Resource}/{Guid.NewGuid():N}", AuditActions.PoolChanged, by.Name, by.Credential,

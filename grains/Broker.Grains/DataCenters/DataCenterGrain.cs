@@ -180,19 +180,17 @@ public sealed partial class DataCenterGrain(
             return new PoolChangeResult(PoolChangeKind.UnknownDataCenter, null);
         }
 
-        // A change is stored together with its audit event; a refusal changes nothing, and its event is stored with the next write.
         var result = await ChangePoolAsync(registration, change);
-        if (result.Kind == PoolChangeKind.InUse)
-        {
-            Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, result, change.By ?? AuditActor.Broker));
-        }
-
         await Audit.SendAsync();
         return result;
     }
 
+    /// <summary>A change is stored together with its audit event; a refusal changes nothing, and its event is stored with the next write.</summary>
     private async Task<PoolChangeResult> ChangePoolAsync(DataCenterRegistration registration, PoolChange change)
     {
+        void Audited(PoolChangeKind kind, long inUse) =>
+            Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, kind, inUse));
+
         await PurgeAsync(time.GetUtcNow());
         var existing = _book.Pool(change.Resource);
         var pool = (existing ?? new PoolDefinition { Resource = change.Resource }) with
@@ -204,12 +202,13 @@ public sealed partial class DataCenterGrain(
         var inUse = _book.InUse(change.Resource);
         if (CapacityBook.CapacityOf(pool) < inUse)
         {
+            Audited(PoolChangeKind.InUse, inUse);
             return new PoolChangeResult(PoolChangeKind.InUse, existing is null ? null : _book.Summarise(existing), inUse);
         }
 
         _book.SetPool(pool);
         var kind = existing is null ? PoolChangeKind.Created : PoolChangeKind.Updated;
-        Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, new PoolChangeResult(kind, null), change.By ?? AuditActor.Broker));
+        Audited(kind, inUse);
         var pools = registration.Definition.Pools.Where(p => p.Resource != pool.Resource).Append(pool).ToArray();
         state.State.Registration = registration with { Definition = registration.Definition with { Pools = pools } };
         await _commit.CommitAsync();

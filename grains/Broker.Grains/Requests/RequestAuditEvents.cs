@@ -12,10 +12,9 @@ namespace Broker.Grains.Requests;
 /// </summary>
 internal static class RequestAuditEvents
 {
-    public static AuditEvent Decided(string id, RequestRecord record) => Event(
-        $"{id}/decided", AuditActions.RequestDecided, record.SubmittedBy, id, record,
-        record.Allocation is { } allocation ? "allocated" : $"rejected:{Wire.Kebab(record.Reason!.Code)}",
-        record.Allocation is { } allocated ? $"{Parts(allocated)}; lease until {Instant(record.LeaseExpiresAt)}" : record.Reason!.Detail);
+    public static AuditEvent Decided(string id, RequestRecord record) => record.Allocation is { } allocation
+        ? Event($"{id}/decided", AuditActions.RequestDecided, record.SubmittedBy, id, record, "allocated", $"{Parts(allocation)}; lease until {Instant(record.LeaseExpiresAt)}")
+        : Event($"{id}/decided", AuditActions.RequestDecided, record.SubmittedBy, id, record, $"rejected:{Wire.Kebab(record.Reason!.Code)}", record.Reason.Detail);
 
     public static AuditEvent Renewed(string id, RequestRecord record, AuditActor by) => Event(
         $"{id}/renewed/{record.LeaseExpiresAt!.Value.UtcTicks}", AuditActions.RequestRenewed, by, id, record,
