@@ -16,14 +16,18 @@ public sealed class NegotiationGateGrain([FromKeyedServices(BrokerTime.Key)] Tim
     public Task<bool> TryEnterAsync(string requestId, int limit)
     {
         var now = time.GetUtcNow();
-        foreach (var stale in _inFlight.Where(e => now - e.Value > Forget).Select(e => e.Key).ToList())
-        {
-            _inFlight.Remove(stale);
-        }
-
         if (!_inFlight.ContainsKey(requestId) && _inFlight.Count >= limit)
         {
-            return Task.FromResult(false);
+            // Forgotten entries only matter at the limit: swept there, not on every request's way in.
+            foreach (var stale in _inFlight.Where(e => now - e.Value > Forget).Select(e => e.Key).ToList())
+            {
+                _inFlight.Remove(stale);
+            }
+
+            if (_inFlight.Count >= limit)
+            {
+                return Task.FromResult(false);
+            }
         }
 
         _inFlight[requestId] = now;
