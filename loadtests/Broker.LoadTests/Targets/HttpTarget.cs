@@ -97,7 +97,7 @@ public sealed class HttpTarget : IBrokerTarget
         Items = [new RequestItem(arrival.Ask.Resource, arrival.Ask.Amount)],
         Constraints = new RequestConstraints
         {
-            ProtectionLevel = Enum.Parse<ProtectionLevel>(arrival.Ask.ProtectionLevel.Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
+            ProtectionLevel = arrival.Ask.ProtectionLevelAs<ProtectionLevel>(),
             Residency = arrival.Ask.Residency,
             Providers = isolated ? new ProviderFilter { Allow = [arrival.Tenant.HomeProvider] } : null,
         },

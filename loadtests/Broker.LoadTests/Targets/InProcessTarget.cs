@@ -78,7 +78,7 @@ public sealed class InProcessTarget : IBrokerTarget
         Items = [new Broker.Requests.RequestItem(arrival.Ask.Resource, arrival.Ask.Amount)],
         Constraints = new Broker.Requests.RequestConstraints
         {
-            ProtectionLevel = Enum.Parse<ProtectionLevel>(arrival.Ask.ProtectionLevel.Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
+            ProtectionLevel = arrival.Ask.ProtectionLevelAs<ProtectionLevel>(),
             Residency = arrival.Ask.Residency,
             AllowProviders = isolated ? [arrival.Tenant.HomeProvider] : [],
         },
