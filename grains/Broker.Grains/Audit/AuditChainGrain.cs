@@ -35,17 +35,26 @@ public sealed class AuditChainGrain(
     // What storage holds: queries never see entries whose write is still in flight.
     private AuditChainState _committed = null!;
 
-    // Event ids of the newest entries (the open segment and the segment sealed last here): a repeat is not linked again.
-    private HashSet<string> _recent = null!;
+    // How many of the newest sealed segments, besides the open one, a repeat is recognised in. Without them the
+    // window would be empty right after a seal, and an owner re-sending after a crash would be recorded twice.
+    private const int SegmentsRemembered = 2;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // Event ids of the open segment and of the newest sealed segments: a repeat is not linked again.
+    private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
+    private readonly Queue<AuditEntry[]> _recentlySealed = new();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chain = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
         _committed = state.State;
         _live = _committed.Copy();
-        _recent = _live.Open.Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
         _commit = GroupCommit.Of(WriteAsync);
-        return Task.CompletedTask;
+        for (var segment = Math.Max(0, _live.SealedSegments - SegmentsRemembered); segment < _live.SealedSegments; segment++)
+        {
+            Remember(await SegmentAsync(segment));
+        }
+
+        _recent.UnionWith(_live.Open.Select(e => e.Event.EventId));
     }
 
     public async Task AppendAsync(AuditEvent[] events)
@@ -74,7 +83,7 @@ public sealed class AuditChainGrain(
             (next.SealedSegments, next.Open) = (next.SealedSegments + 1, []);
             // Appends linked meanwhile stay open in the live head.
             (_live.SealedSegments, _live.Open) = (next.SealedSegments, _live.Open[sealing.Length..]);
-            _recent = sealing.Concat(_live.Open).Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
+            Remember(sealing);
         }
 
         state.State = next;
@@ -117,6 +126,17 @@ public sealed class AuditChainGrain(
         }
 
         return [.. matches];
+    }
+
+    /// <summary>Keeps a sealed segment's event ids among the recent ones, forgetting the oldest segment beyond the window.</summary>
+    private void Remember(AuditEntry[] sealedEntries)
+    {
+        _recentlySealed.Enqueue(sealedEntries);
+        _recent.UnionWith(sealedEntries.Select(e => e.Event.EventId));
+        if (_recentlySealed.Count > SegmentsRemembered)
+        {
+            _recent.ExceptWith(_recentlySealed.Dequeue().Select(e => e.Event.EventId));
+        }
     }
 
     private async Task<AuditEntry[]> SegmentAsync(long segment)

@@ -83,6 +83,27 @@ public sealed class AuditStorageTests() : OwnBroker
         Assert.Null((await Verifier.VerifyAsync(NoAnchors))[chain].Break);
     }
 
+    [Fact]
+    public async Task RepeatRightAfterASeal_SentToANewActivationOfTheChain_IsRecordedOnce()
+    {
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        var sent = 0;
+        do
+        {
+            await AuditChains.AppendAsync(Broker.Grains, [Event(subject, sent++)]);
+        }
+        while ((await Store.ReadHeadAsync(chain)).Open.Length != 0);
+
+        var count = (await Store.ReadHeadAsync(chain)).Count;
+        // As after a crash: the chain's next activation knows only what is stored.
+        await Broker.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await AuditChains.AppendAsync(Broker.Grains, [Event(subject, sent - 1)]);
+
+        Assert.Equal(count, (await Store.ReadHeadAsync(chain)).Count);
+        Assert.Single((await AuditChains.QueryAsync(Broker.Grains, new AuditQuery(Limit: 10, Subject: subject))).Entries, e => e.Event.EventId == $"{subject}/{sent - 1}");
+    }
+
     private AuditVerifier Verifier => Broker.Services.GetRequiredService<AuditVerifier>();
 
     private AuditStorage Store => Broker.Services.GetRequiredService<AuditStorage>();
