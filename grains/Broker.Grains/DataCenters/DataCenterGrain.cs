@@ -182,6 +182,12 @@ public sealed partial class DataCenterGrain(
 
         var result = await ChangePoolAsync(registration, change);
         await Audit.SendAsync();
+        if (Audit.HasUnsavedAcknowledgements)
+        {
+            // Pool changes are rare: the acknowledgement is written at once.
+            await _commit.CommitAsync();
+        }
+
         return result;
     }
 

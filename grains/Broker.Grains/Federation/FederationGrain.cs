@@ -24,23 +24,19 @@ public sealed partial class FederationGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => Audit.SendAsync();
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (Audit.HasUnsavedAcknowledgements)
-        {
-            Audit.MarkSaved();
-            await state.WriteStateAsync();
-        }
-    }
-
     public async Task<long> UpsertAsync(FederationDocument change, AuditActor by)
     {
         state.State.Document = FederationMerge.Upsert(state.State.Document, change);
         state.State.Version++;
         Audit.Add(AdminAuditEvents.FederationUpserted(state.State.Version, change, by));
-        Audit.MarkSaved();
-        await state.WriteStateAsync();
+        await WriteAsync();
         await Audit.SendAsync();
+        if (Audit.HasUnsavedAcknowledgements)
+        {
+            // Upserts are rare: the acknowledgement is written at once (never at deactivation, where a write could
+            // race a new activation of this one grain while the cluster settles).
+            await WriteAsync();
+        }
 
         // This silo places the data center grains configured below: it must know their owners first.
         registry.Apply(new VersionedFederation(state.State.Version, state.State.Document));
@@ -54,6 +50,21 @@ public sealed partial class FederationGrain(
 
         LogUpserted(change.Providers.Length, registrations.Length, change.Tenants.Length, state.State.Version);
         return state.State.Version;
+    }
+
+    private async Task WriteAsync()
+    {
+        Audit.MarkSaved();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Another activation wrote meanwhile, or the write's fate is unknown: the next activation starts from storage.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public async Task<VersionedFederation?> GetIfNewerAsync(long knownVersion)

@@ -24,7 +24,7 @@ public sealed partial class FederationLoader(
         Dictionary<string, string[]> errors;
         try
         {
-            (version, errors) = await upserter.UpsertAsync(document, AuditActor.Broker with { Credential = "file:" + path });
+            (version, errors) = await UpsertAsync(document, path);
         }
         catch (FederationNotSeenException notSeen)
         {
@@ -50,6 +50,26 @@ public sealed partial class FederationLoader(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The upsert, tried again when the federation grain's write met another writer (a duplicate activation while a
+    /// restarted silo joins): the grain steps down, the next attempt reaches a fresh one, and the upsert is idempotent.
+    /// </summary>
+    private async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument document, string path)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await upserter.UpsertAsync(document, AuditActor.Broker with { Credential = "file:" + path });
+            }
+            catch (Orleans.Storage.InconsistentStateException conflict) when (attempt < Attempts)
+            {
+                LogUpsertConflict(attempt, conflict.Message);
+            }
+        }
+    }
+
     public static async Task<FederationDocument> ReadAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
@@ -71,6 +91,9 @@ public sealed partial class FederationLoader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file {Path} holds {Count} plain tokens: {Advice}")]
     private partial void LogPlainTokens(string path, int count, string advice);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the federation file met another writer (attempt {Attempt}), trying again: {Detail}")]
+    private partial void LogUpsertConflict(int attempt, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file was stored, but this silo does not see all of it yet: {Detail}")]
     private partial void LogNotSeenYet(string detail);
