@@ -13,7 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 bin="${BROKER_PG_BIN:-/usr/lib/postgresql/15/bin}"
-port="${BROKER_PG_PORT:-55432}"
+# Below the kernel's ephemeral range (32768-60999 here): no client connection can take the port while the server restarts.
+port="${BROKER_PG_PORT:-25432}"
 database="${BROKER_PG_DATABASE:-broker}"
 role="broker"
 data="${BROKER_PG_DATA:-$repo/.data/postgres}"
