@@ -72,9 +72,29 @@ public sealed class DirectoryOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RepublishInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a data center looks for allocations no request acknowledged; one unacknowledged for a whole interval
+    /// is asked about (its request's grain may have died between the confirm and its own decision).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan AcknowledgementCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often a data center running away from its owner's silos looks whether it can go home.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HomeCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>How long request grains stay in memory (<c>Broker:Requests</c>).</summary>
+public sealed class RequestOptions
+{
+    public const string Section = "Broker:Requests";
+
+    /// <summary>
+    /// A request grain nobody called for this long is deactivated; it comes back from storage when asked. Most of a
+    /// request's life is a lease nobody touches, so this keeps a live allocation's memory to its stored rows.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:20", "1.00:00:00")]
+    public TimeSpan IdleDeactivation { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public static class StorageNames

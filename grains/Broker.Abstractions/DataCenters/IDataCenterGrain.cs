@@ -1,5 +1,6 @@
 using Broker.Federation;
 using Broker.Requests;
+using Orleans.Concurrency;
 
 namespace Broker.DataCenters;
 
@@ -23,8 +24,20 @@ public interface IDataCenterGrain : IGrainWithStringKey
     [Alias("ConfirmAsync")]
     Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt);
 
-    /// <summary>Gives a hold's capacity back.</summary>
-    [Alias("CancelHoldAsync")]
+    /// <summary>
+    /// Hold and confirm in one turn, durable before it answers: for a request whose directory shows this data center
+    /// clearly fits, so that a decision costs one call here instead of an offer round. The offer describes what was
+    /// allocated (its hold id is empty); a decline says why, and nothing is held then.
+    /// </summary>
+    [Alias("AllocateAsync")]
+    Task<OfferResult> AllocateAsync(HoldRequest request, DateTimeOffset leaseExpiresAt);
+
+    /// <summary>The request has durably recorded its allocation here as its decision; one-way, stored with the next write.</summary>
+    [OneWay, Alias("AcknowledgeAsync")]
+    Task AcknowledgeAsync(string requestId);
+
+    /// <summary>Gives a hold's capacity back; one-way, the loser of a round never waits for it.</summary>
+    [OneWay, Alias("CancelHoldAsync")]
     Task CancelHoldAsync(Guid holdId);
 
     /// <summary>Gives an allocation's capacity back; releasing what is not there is a no-op.</summary>

@@ -11,15 +11,28 @@ namespace Broker.Requests;
 public interface IRequestGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Accepts a new request and starts negotiating, or answers for the one already under this id:
-    /// the same spec is a retry, a different spec a conflict. Returns before the negotiation ends.
+    /// Accepts a new request and negotiates it, or answers for the one already under this id: the same spec is a
+    /// retry, a different spec a conflict. Answers with the decision, durable, once made; when
+    /// <paramref name="waitBudget"/> runs out first, with the request durably recorded as negotiating (the caller
+    /// answers 202), and the negotiation goes on.
     /// </summary>
     [Alias("SubmitAsync")]
-    Task<SubmitOutcome> SubmitAsync(SubmitCommand command);
+    Task<SubmitOutcome> SubmitAsync(SubmitCommand command, TimeSpan waitBudget);
 
-    /// <summary>Runs (or resumes) the negotiation; a no-op once decided. Sent by the grain to itself.</summary>
+    /// <summary>Resumes an interrupted negotiation; a no-op once decided.</summary>
     [OneWay, Alias("NegotiateAsync")]
     Task NegotiateAsync();
+
+    /// <summary>A data center's lease schedule says the lease there ran out: the request ends as expired and settles.</summary>
+    [OneWay, Alias("LeaseEndedAsync")]
+    Task LeaseEndedAsync(string dataCenter);
+
+    /// <summary>
+    /// A data center holds an allocation for this request that the request never acknowledged (its grain may have died
+    /// before deciding): whether the request still wants it.
+    /// </summary>
+    [Alias("ClaimsAllocationAsync")]
+    Task<AllocationClaim> ClaimsAllocationAsync(string dataCenter);
 
     /// <summary>Waits up to <paramref name="budget"/> for a decision and returns the request as it then is.</summary>
     [AlwaysInterleave, Alias("WaitForDecisionAsync")]
@@ -59,6 +72,16 @@ public enum SubmitKind
 
 [GenerateSerializer, Immutable, Alias("broker.submit-outcome")]
 public sealed record SubmitOutcome([property: Id(0)] SubmitKind Kind, [property: Id(1)] RequestSnapshot? Request);
+
+public enum AllocationClaim
+{
+    /// <summary>The request's decision names that data center: keep it.</summary>
+    Wanted = 0,
+    /// <summary>The request did not decide on it (or does not exist): release it.</summary>
+    NotWanted = 1,
+    /// <summary>Still negotiating: ask again later.</summary>
+    Undecided = 2,
+}
 
 public enum RenewKind
 {

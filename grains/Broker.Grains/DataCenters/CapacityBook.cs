@@ -13,57 +13,152 @@ namespace Broker.Grains.DataCenters;
 internal sealed class CapacityBook
 {
     private readonly Dictionary<string, PoolDefinition> _pools = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StoredAllocation> _allocations;
+    private readonly Dictionary<string, StoredAllocation> _allocations = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, Hold> _holds = [];
     private readonly Dictionary<string, long> _allocated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _held = new(StringComparer.Ordinal);
 
-    public CapacityBook(IEnumerable<PoolDefinition> pools, Dictionary<string, StoredAllocation> allocations)
+    // Due-time orders: what ends next is at the head, so purging costs what ended, never a pass over all.
+    // Entries are not removed when a hold is confirmed or a lease renewed; a stale one is skipped when it comes up.
+    private readonly PriorityQueue<Guid, DateTimeOffset> _holdEnds = new();
+    private readonly PriorityQueue<string, DateTimeOffset> _leaseEnds = new();
+
+    // Leases that ran out: no longer counted, kept until their request has recorded the end and releases them.
+    private readonly Dictionary<string, StoredAllocation> _ended = new(StringComparer.Ordinal);
+
+    // Allocations not yet acknowledged by their request, with the check round in which this book learned of them.
+    private readonly Dictionary<string, long> _unacknowledged = new(StringComparer.Ordinal);
+    private long _checkRound;
+
+    // Allocations changed since the last TakeChanges: what the next write stores (null: removed).
+    private readonly Dictionary<string, StoredAllocation?> _changes = new(StringComparer.Ordinal);
+
+    public CapacityBook(IEnumerable<PoolDefinition> pools, IEnumerable<KeyValuePair<string, StoredAllocation>> allocations)
     {
         foreach (var pool in pools)
         {
             _pools[pool.Resource] = pool;
         }
 
-        _allocations = allocations;
-        foreach (var allocation in allocations.Values)
+        foreach (var (requestId, allocation) in allocations)
         {
+            _allocations[requestId] = allocation;
+            _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
             Add(_allocated, allocation.Items, +1);
+            if (!allocation.Acknowledged)
+            {
+                _unacknowledged[requestId] = _checkRound;
+            }
         }
     }
 
+    /// <summary>Live allocations (their leases have not ended).</summary>
     public IReadOnlyDictionary<string, StoredAllocation> Allocations => _allocations;
+
+    /// <summary>Allocations whose lease ended and whose request has not released them yet.</summary>
+    public IReadOnlyDictionary<string, StoredAllocation> Ended => _ended;
 
     public int HoldCount => _holds.Count;
 
+    /// <summary>Entries in the lease order, stale ones included: bounded by the live allocations, not by the history.</summary>
+    public int ScheduledLeaseEnds => _leaseEnds.Count;
+
     public IEnumerable<PoolDefinition> Pools => _pools.Values;
+
+    /// <summary>When the next hold or lease ends, if any does.</summary>
+    public DateTimeOffset? NextEnd
+    {
+        get
+        {
+            var hold = _holdEnds.TryPeek(out _, out var holdEnd) ? holdEnd : (DateTimeOffset?)null;
+            var lease = _leaseEnds.TryPeek(out _, out var leaseEnd) ? leaseEnd : (DateTimeOffset?)null;
+            return hold is null ? lease : lease is null ? hold : hold < lease ? hold : lease;
+        }
+    }
 
     public static long CapacityOf(PoolDefinition pool) => (long)Math.Floor(pool.Total * pool.AllocationRatio);
 
-    /// <summary>Drops holds and leases that have ended. Returns whether any allocation went (state to persist).</summary>
-    public bool PurgeExpired(DateTimeOffset now)
+    /// <summary>
+    /// Drops holds and ends leases that are due. Returns the requests whose lease ended now: their capacity is back,
+    /// their record stays (in <see cref="Ended"/>) until the request releases it.
+    /// </summary>
+    public IReadOnlyList<string> PurgeExpired(DateTimeOffset now)
     {
-        foreach (var (id, hold) in _holds.Where(h => h.Value.ExpiresAt <= now).ToArray())
+        while (_holdEnds.TryPeek(out var holdId, out var due) && due <= now)
         {
-            _holds.Remove(id);
-            Add(_held, hold.Items, -1);
+            _holdEnds.Dequeue();
+            CancelHold(holdId);
         }
 
-        var ended = _allocations.Where(a => a.Value.LeaseExpiresAt <= now).Select(a => a.Key).ToArray();
-        foreach (var requestId in ended)
+        List<string>? ended = null;
+        while (_leaseEnds.TryPeek(out var requestId, out var due) && due <= now)
         {
-            Release(requestId);
+            _leaseEnds.Dequeue();
+            if (_allocations.TryGetValue(requestId, out var allocation) && allocation.LeaseExpiresAt == due)
+            {
+                _allocations.Remove(requestId);
+                Add(_allocated, allocation.Items, -1);
+                _ended[requestId] = allocation;
+                (ended ??= []).Add(requestId);
+            }
         }
 
-        return ended.Length > 0;
+        CompactLeaseEnds();
+        return ended ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>
+    /// Released and renewed allocations leave entries behind that would only go when their old due time comes (up to
+    /// a year): once stale entries outnumber live ones the order is rebuilt, so its size follows the live allocations,
+    /// not the history, at an amortised constant cost per change.
+    /// </summary>
+    private void CompactLeaseEnds()
+    {
+        if (_leaseEnds.Count <= (2 * _allocations.Count) + 1024)
+        {
+            return;
+        }
+
+        _leaseEnds.Clear();
+        foreach (var (requestId, allocation) in _allocations)
+        {
+            _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
+        }
+    }
+
+    public bool HasChanges => _changes.Count > 0;
+
+    /// <summary>The allocations changed since the last call, for one write: each request's row, or null where it went.</summary>
+    public KeyValuePair<string, StoredAllocation?>[] TakeChanges()
+    {
+        var changes = _changes.ToArray();
+        _changes.Clear();
+        return changes;
     }
 
     /// <summary>Holds what the request asks for, or says why not. Nothing is held unless everything fits.</summary>
     public (Hold? Hold, string? DeclineReason) TryHold(HoldRequest request, DateTimeOffset expiresAt)
     {
-        var granted = new List<RequestItem>(request.Items.Length);
-        foreach (var item in request.Items)
+        var (granted, reason) = Grant(request);
+        if (granted is null)
         {
+            return (null, reason);
+        }
+
+        var hold = new Hold(Guid.NewGuid(), request.RequestId, granted, expiresAt);
+        _holds[hold.Id] = hold;
+        _holdEnds.Enqueue(hold.Id, expiresAt);
+        Add(_held, hold.Items, +1);
+        return (hold, null);
+    }
+
+    /// <summary>What the pools can grant of the request's items now (all or nothing), or why not.</summary>
+    private (RequestItem[]? Granted, string? DeclineReason) Grant(HoldRequest request)
+    {
+        var granted = new RequestItem[request.Items.Length];
+        for (var i = 0; i < request.Items.Length; i++)
+        {
+            var item = request.Items[i];
             if (!_pools.TryGetValue(item.Resource, out var pool))
             {
                 return (null, DeclineReasons.ResourceNotOffered);
@@ -84,13 +179,10 @@ internal sealed class CapacityBook
                 return (null, item.Amount <= freeWithoutHolds ? DeclineReasons.CapacityHeld : DeclineReasons.InsufficientCapacity);
             }
 
-            granted.Add(item with { Amount = amount });
+            granted[i] = item with { Amount = amount };
         }
 
-        var hold = new Hold(Guid.NewGuid(), request.RequestId, granted.ToArray(), expiresAt);
-        _holds[hold.Id] = hold;
-        Add(_held, hold.Items, +1);
-        return (hold, null);
+        return (granted, null);
     }
 
     public decimal PriceOf(string resource) => _pools[resource].PricePerUnitHour;
@@ -104,18 +196,81 @@ internal sealed class CapacityBook
     {
         if (!_holds.Remove(holdId, out var hold))
         {
-            return _allocations.ContainsKey(requestId);
+            return Holds(requestId);
         }
 
         Add(_held, hold.Items, -1);
-        if (_allocations.ContainsKey(requestId) || hold.RequestId != requestId)
+        if (Holds(requestId) || hold.RequestId != requestId)
         {
-            return _allocations.ContainsKey(requestId);
+            return Holds(requestId);
         }
 
-        _allocations[requestId] = new StoredAllocation(hold.Items, leaseExpiresAt);
-        Add(_allocated, hold.Items, +1);
+        Allocate(requestId, new StoredAllocation(hold.Items, leaseExpiresAt));
         return true;
+    }
+
+    /// <summary>
+    /// Hold and confirm in one step, for a request sure enough of this data center to skip the offer: the same checks
+    /// as a hold, nothing allocated unless everything fits. A retry of an allocated request answers as before.
+    /// </summary>
+    public (StoredAllocation? Allocation, string? DeclineReason) TryAllocate(HoldRequest request, DateTimeOffset leaseExpiresAt)
+    {
+        if (_allocations.TryGetValue(request.RequestId, out var existing) || _ended.TryGetValue(request.RequestId, out existing))
+        {
+            return (existing, null);
+        }
+
+        var (granted, reason) = Grant(request);
+        if (granted is null)
+        {
+            return (null, reason);
+        }
+
+        var allocation = new StoredAllocation(granted, leaseExpiresAt);
+        Allocate(request.RequestId, allocation);
+        return (allocation, null);
+    }
+
+    private bool Holds(string requestId) => _allocations.ContainsKey(requestId) || _ended.ContainsKey(requestId);
+
+    /// <summary>The request has recorded the allocation as its decision: stored with the next write, no write of its own.</summary>
+    public void Acknowledge(string requestId)
+    {
+        if (!_unacknowledged.Remove(requestId))
+        {
+            return;
+        }
+
+        if (_allocations.TryGetValue(requestId, out var live))
+        {
+            _allocations[requestId] = live with { Acknowledged = true };
+            _changes[requestId] = _allocations[requestId];
+        }
+        else if (_ended.TryGetValue(requestId, out var ended))
+        {
+            _ended[requestId] = ended with { Acknowledged = true };
+            _changes[requestId] = _ended[requestId];
+        }
+    }
+
+    /// <summary>
+    /// Starts a check round and returns the allocations still unacknowledged from before the previous round: their
+    /// request had at least a whole round to decide, so it is asked whether it still wants them. Rounds, not clock
+    /// time: the broker's clock may be moved by tests, the check's pace is the grain timer's.
+    /// </summary>
+    public IReadOnlyList<string> NextCheckRound()
+    {
+        _checkRound++;
+        return _unacknowledged.Count == 0 ? [] : _unacknowledged.Where(u => u.Value <= _checkRound - 2).Select(u => u.Key).ToArray();
+    }
+
+    private void Allocate(string requestId, StoredAllocation allocation)
+    {
+        _unacknowledged[requestId] = _checkRound;
+        _allocations[requestId] = allocation;
+        _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
+        Add(_allocated, allocation.Items, +1);
+        _changes[requestId] = allocation;
     }
 
     public bool CancelHold(Guid holdId)
@@ -129,17 +284,24 @@ internal sealed class CapacityBook
         return true;
     }
 
+    /// <summary>Removes the request's allocation, live or ended; false when there is none.</summary>
     public bool Release(string requestId)
     {
-        if (!_allocations.Remove(requestId, out var allocation))
+        _unacknowledged.Remove(requestId);
+        if (_allocations.Remove(requestId, out var allocation))
+        {
+            Add(_allocated, allocation.Items, -1);
+        }
+        else if (!_ended.Remove(requestId))
         {
             return false;
         }
 
-        Add(_allocated, allocation.Items, -1);
+        _changes[requestId] = null;
         return true;
     }
 
+    /// <summary>Moves a live allocation's lease end; false when there is none (or its lease has ended).</summary>
     public bool Renew(string requestId, DateTimeOffset leaseExpiresAt)
     {
         if (!_allocations.TryGetValue(requestId, out var allocation))
@@ -147,7 +309,10 @@ internal sealed class CapacityBook
             return false;
         }
 
-        _allocations[requestId] = allocation with { LeaseExpiresAt = leaseExpiresAt };
+        var renewed = allocation with { LeaseExpiresAt = leaseExpiresAt };
+        _allocations[requestId] = renewed;
+        _leaseEnds.Enqueue(requestId, leaseExpiresAt);
+        _changes[requestId] = renewed;
         return true;
     }
 
@@ -208,5 +373,12 @@ internal sealed class CapacityBook
 internal sealed record Hold(Guid Id, string RequestId, RequestItem[] Items, DateTimeOffset ExpiresAt);
 
 /// <summary>A confirmed allocation as the data center persists it.</summary>
+/// <remarks>
+/// <see cref="Acknowledged"/>: the request has durably recorded this allocation as its decision. Until then the data
+/// center may have to ask the request whether it still wants it (its grain may have died before deciding).
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("broker.stored-allocation")]
-public sealed record StoredAllocation([property: Id(0)] RequestItem[] Items, [property: Id(1)] DateTimeOffset LeaseExpiresAt);
+public sealed record StoredAllocation(
+    [property: Id(0)] RequestItem[] Items,
+    [property: Id(1)] DateTimeOffset LeaseExpiresAt,
+    [property: Id(2)] bool Acknowledged = false);

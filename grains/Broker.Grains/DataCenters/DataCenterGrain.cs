@@ -1,79 +1,106 @@
-using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Directory;
 using Broker.Federation;
 using Broker.Grains.Audit;
 using Broker.Grains.Placement;
+using Broker.Grains.Storage;
+using Broker.Requests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 
 namespace Broker.Grains.DataCenters;
 
 /// <summary>
 /// The single owner of one data center's capacity. Allocations are written to storage before a confirm
-/// answers; holds live in memory only, so a crash drops them and their capacity simply comes back.
-/// Whether a hold or lease has ended is decided from the injected <see cref="TimeProvider"/>; timers only wake the grain.
-/// Reentrant so that confirms arriving together share one state write (group commit); every change to the
-/// capacity book happens between awaits, so interleaving never splits a decision.
+/// answers, each as a row of its own (<see cref="DataCenterRows"/>); holds live in memory only, so a crash drops
+/// them and their capacity simply comes back. Leases end by this data center's schedule, ordered by due time, with
+/// one timer and one reminder as wake-ups (never one per request); whether a hold or lease has ended is decided from
+/// the injected <see cref="TimeProvider"/>. Reentrant so that confirms arriving together share one write (group
+/// commit); every change to the capacity book happens between awaits, so interleaving never splits a decision.
 /// </summary>
 [Reentrant]
 [ProviderAffinePlacement]
 public sealed partial class DataCenterGrain(
-    [PersistentState("datacenter", StorageNames.Broker)] IPersistentState<DataCenterGrainState> state,
+    IRowStore rows,
+    Serializer serializer,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     IOptions<NegotiationOptions> negotiation,
     IOptions<DirectoryOptions> directory,
     LocalSiloProvider host,
     ProviderSilos providerSilos,
     ILocalSiloDetails silo,
-    ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain
+    ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain, IRemindable
 {
+    // The durable wake-up: after a whole-cluster restart it brings the data center back to end its leases.
+    private const string ScheduleReminder = "lease-schedule";
+    private static readonly TimeSpan ScheduleReminderPeriod = TimeSpan.FromMinutes(1);
+
+    // Timers cannot wait longer than about 49 days; a far lease end is looked at again daily.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    private DataCenterRows _rows = null!;
+    private DataCenterHead _head = new();
     private CapacityBook _book = null!;
     private GroupCommit _commit = null!;
-    private IGrainTimer _holdExpiryWakeUp = null!;
+    private IGrainTimer _endWakeUp = null!;
+    private DateTimeOffset? _endWakeUpAt;
+    private bool _reminderArmed;
     private IGrainTimer? _homeWatch;
     private long _summaryVersion;
     private bool _publishing;
     private bool _publishAgain;
     private AuditOutbox? _audit;
 
-    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"data center {this.GetPrimaryKeyString()}", () => state.State.AuditPending, pending => state.State.AuditPending = pending);
+    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"data center {Id}", () => _head.AuditPending, pending => _head = _head with { AuditPending = pending });
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private string Id => this.GetPrimaryKeyString();
+
+    private DataCenterRegistration? Registration => _head.Registration;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // The book owns a copy: writes serialize snapshots, so a reentrant turn never changes what is being written.
-        _book = new CapacityBook(state.State.Registration?.Definition.Pools ?? [], new Dictionary<string, StoredAllocation>(state.State.Allocations));
+        _rows = new DataCenterRows(rows, serializer, Id);
+        var (head, allocations) = await _rows.LoadAsync();
+        _head = head;
+        _book = new CapacityBook(head.Registration?.Definition.Pools ?? [], allocations);
+
         // A failed write leaves memory ahead of storage: this activation then steps down, so the next one
-        // starts from what is durable (also the answer when another activation won an ETag race).
-        _commit = GroupCommit.OfSnapshots(
-            state,
-            () =>
+        // starts from what is durable (also the answer when another activation won the head's version race).
+        _commit = GroupCommit.Of(async () =>
+        {
+            Audit.MarkSaved();
+            try
             {
-                Audit.MarkSaved();
-                return new DataCenterGrainState
-                {
-                    Registration = state.State.Registration,
-                    Allocations = new Dictionary<string, StoredAllocation>(_book.Allocations),
-                    AuditPending = state.State.AuditPending,
-                };
-            },
-            DeactivateOnIdle);
+                await _rows.WriteAsync(_head, _book.TakeChanges());
+            }
+            catch
+            {
+                DeactivateOnIdle();
+                throw;
+            }
+        });
+
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
         _summaryVersion = DateTime.UtcNow.Ticks;
 
-        // The wake-up that returns expired holds and leases to the directory, and refills restarted partitions.
+        // The periodic wake-up: republishes (refills restarted partitions), retries lease ends not yet taken up by
+        // their request, asks about allocations no request acknowledged, and stores what is pending.
         var period = directory.Value.RepublishInterval;
         this.RegisterGrainTimer(OnTimerAsync, period, period);
-        _holdExpiryWakeUp = this.RegisterGrainTimer(OnTimerAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _endWakeUp = this.RegisterGrainTimer(OnEndDueAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        this.RegisterGrainTimer(CheckUnacknowledgedAsync, directory.Value.AcknowledgementCheckInterval, directory.Value.AcknowledgementCheckInterval);
         WatchForHomeIfAway();
-        if (state.State.Registration is not null)
+        if (Registration is not null)
         {
             RequestPublish();
         }
 
-        return Task.CompletedTask;
+        // Leases that ran out while nobody ran this data center end now, at their own end time.
+        await EndDueAsync();
+        await ArmScheduleAsync();
     }
 
     public async Task ConfigureAsync(DataCenterRegistration registration)
@@ -83,50 +110,59 @@ public sealed partial class DataCenterGrain(
             _book.SetPool(pool);
         }
 
-        state.State.Registration = registration;
+        _head = _head with { Registration = registration };
         await _commit.CommitAsync();
         WatchForHomeIfAway();
         RequestPublish();
     }
 
-    public async Task<OfferResult> OfferAsync(HoldRequest request)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => EndDueAsync();
+
+    public Task<OfferResult> OfferAsync(HoldRequest request)
     {
-        var registration = state.State.Registration;
-        if (registration is null)
+        if (Registration is not { } registration)
+        {
+            return Task.FromResult(OfferResult.Declined(DeclineReasons.NotRegistered));
+        }
+
+        var now = time.GetUtcNow();
+        Purge(now);
+        var (hold, reason) = _book.TryHold(request, now + negotiation.Value.HoldTtl);
+        if (hold is null)
+        {
+            return Task.FromResult(OfferResult.Declined(reason!));
+        }
+
+        // A wake-up at the hold's end, so the directory learns the capacity came back even if nobody asks.
+        WakeUpBy(hold.ExpiresAt);
+        RequestPublish();
+        return Task.FromResult(new OfferResult(Describe(registration, hold.Id, hold.Items, hold.ExpiresAt), null));
+    }
+
+    public async Task<OfferResult> AllocateAsync(HoldRequest request, DateTimeOffset leaseExpiresAt)
+    {
+        if (Registration is not { } registration)
         {
             return OfferResult.Declined(DeclineReasons.NotRegistered);
         }
 
-        var now = time.GetUtcNow();
-        await PurgeAsync(now);
-        var ttl = negotiation.Value.HoldTtl;
-        var (hold, reason) = _book.TryHold(request, now + ttl);
-        if (hold is null)
+        Purge(time.GetUtcNow());
+        var (allocation, reason) = _book.TryAllocate(request, leaseExpiresAt);
+        if (allocation is null)
         {
             return OfferResult.Declined(reason!);
         }
 
-        // A wake-up at the newest hold's end, so the directory learns the capacity came back even if nobody asks.
-        _holdExpiryWakeUp.Change(ttl + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
+        // Durable before the answer, as a confirm; a retry of the same request waits for the first one's write too.
+        await _commit.CommitAsync();
+        WakeUpBy(allocation.LeaseExpiresAt);
         RequestPublish();
-        var offer = new Offer
-        {
-            HoldId = hold.Id,
-            DataCenter = registration.Definition.Id,
-            Provider = registration.ProviderId,
-            Held = hold.Items,
-            PricesPerUnitHour = hold.Items.Select(i => _book.PriceOf(i.Resource)).ToArray(),
-            UtilisationAfter = _book.UtilisationOf(hold.Items.Select(i => i.Resource)),
-            RenewableShare = registration.Definition.RenewableShare,
-            Location = registration.Definition.Location,
-            HoldExpiresAt = hold.ExpiresAt,
-        };
-        return new OfferResult(offer, null);
+        return new OfferResult(Describe(registration, Guid.Empty, allocation.Items, allocation.LeaseExpiresAt), null);
     }
 
     public async Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt)
     {
-        await PurgeAsync(time.GetUtcNow());
+        Purge(time.GetUtcNow());
         if (!_book.Confirm(holdId, requestId, leaseExpiresAt))
         {
             RequestPublish();
@@ -136,9 +172,15 @@ public sealed partial class DataCenterGrain(
         // Durable before the answer: a confirmed allocation must survive this silo's crash. A retried
         // confirm also waits, since the first one's write may still be in flight.
         await _commit.CommitAsync();
-
+        WakeUpBy(leaseExpiresAt);
         RequestPublish();
         return true;
+    }
+
+    public Task AcknowledgeAsync(string requestId)
+    {
+        _book.Acknowledge(requestId);
+        return Task.CompletedTask;
     }
 
     public Task CancelHoldAsync(Guid holdId)
@@ -162,7 +204,7 @@ public sealed partial class DataCenterGrain(
 
     public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt)
     {
-        await PurgeAsync(time.GetUtcNow());
+        Purge(time.GetUtcNow());
         if (!_book.Renew(requestId, leaseExpiresAt))
         {
             return false;
@@ -172,10 +214,22 @@ public sealed partial class DataCenterGrain(
         return true;
     }
 
+    private Offer Describe(DataCenterRegistration registration, Guid holdId, RequestItem[] items, DateTimeOffset expiresAt) => new()
+    {
+        HoldId = holdId,
+        DataCenter = registration.Definition.Id,
+        Provider = registration.ProviderId,
+        Held = items,
+        PricesPerUnitHour = items.Select(i => _book.PriceOf(i.Resource)).ToArray(),
+        UtilisationAfter = _book.UtilisationOf(items.Select(i => i.Resource)),
+        RenewableShare = registration.Definition.RenewableShare,
+        Location = registration.Definition.Location,
+        HoldExpiresAt = expiresAt,
+    };
+
     public async Task<PoolChangeResult> SetPoolAsync(PoolChange change)
     {
-        var registration = state.State.Registration;
-        if (registration is null)
+        if (Registration is not { } registration)
         {
             return new PoolChangeResult(PoolChangeKind.UnknownDataCenter, null);
         }
@@ -197,7 +251,7 @@ public sealed partial class DataCenterGrain(
         void Audited(PoolChangeKind kind, long inUse) =>
             Audit.Add(AdminAuditEvents.PoolChanged(registration.Definition.Id, registration.ProviderId, change, kind, inUse));
 
-        await PurgeAsync(time.GetUtcNow());
+        Purge(time.GetUtcNow());
         var existing = _book.Pool(change.Resource);
         var pool = (existing ?? new PoolDefinition { Resource = change.Resource }) with
         {
@@ -216,30 +270,136 @@ public sealed partial class DataCenterGrain(
         var kind = existing is null ? PoolChangeKind.Created : PoolChangeKind.Updated;
         Audited(kind, inUse);
         var pools = registration.Definition.Pools.Where(p => p.Resource != pool.Resource).Append(pool).ToArray();
-        state.State.Registration = registration with { Definition = registration.Definition with { Pools = pools } };
+        _head = _head with { Registration = registration with { Definition = registration.Definition with { Pools = pools } } };
         await _commit.CommitAsync();
         LogPoolChanged(registration.Definition.Id, pool.Resource, pool.Total, pool.Headroom);
         RequestPublish();
         return new PoolChangeResult(kind, _book.Summarise(pool));
     }
 
-    public async Task<DataCenterSummary?> GetCapacityAsync()
+    public Task<DataCenterSummary?> GetCapacityAsync()
     {
-        await PurgeAsync(time.GetUtcNow());
-        return Summarise();
+        Purge(time.GetUtcNow());
+        return Task.FromResult(Summarise());
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        await PurgeAsync(time.GetUtcNow());
+        Purge(time.GetUtcNow());
+        NotifyEnded(_book.Ended.Keys);
         RequestPublish();
         await Audit.SendAsync();
+    }
+
+    private Task OnEndDueAsync(CancellationToken cancellationToken)
+    {
+        _endWakeUpAt = null;
+        return EndDueAsync();
+    }
+
+    /// <summary>Ends what is due and tells each request whose lease ran out; the timer is armed for the next end.</summary>
+    private Task EndDueAsync()
+    {
+        Purge(time.GetUtcNow());
+        if (_book.NextEnd is { } next)
+        {
+            WakeUpBy(next);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Holds and leases that are due end; the requests whose lease ended hear of it.</summary>
+    private void Purge(DateTimeOffset now)
+    {
+        var ended = _book.PurgeExpired(now);
+        if (ended.Count > 0)
+        {
+            LogLeasesEnded(Id, ended.Count);
+            NotifyEnded(ended);
+            RequestPublish();
+        }
+    }
+
+    /// <summary>
+    /// One-way: each request records its end (expired, charged) and then releases its row here. A request that does not
+    /// (its silo died) is told again by the periodic timer, so an end is never lost, only late to be recorded.
+    /// </summary>
+    private void NotifyEnded(IEnumerable<string> requests)
+    {
+        foreach (var requestId in requests)
+        {
+            GrainFactory.GetGrain<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+        }
+    }
+
+    /// <summary>Moves the end timer earlier when something ends before it would fire; never later (it re-arms when it fires).</summary>
+    private void WakeUpBy(DateTimeOffset due)
+    {
+        if (_endWakeUpAt is { } armed && armed <= due)
+        {
+            return;
+        }
+
+        var wait = due - time.GetUtcNow() + TimeSpan.FromMilliseconds(20);
+        wait = wait < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : wait > LongestWait ? LongestWait : wait;
+        _endWakeUpAt = due;
+        _endWakeUp.Change(wait, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>One reminder per data center, registered once per activation while it holds allocations.</summary>
+    private async Task ArmScheduleAsync()
+    {
+        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0))
+        {
+            return;
+        }
+
+        await this.RegisterOrUpdateReminder(ScheduleReminder, ScheduleReminderPeriod, ScheduleReminderPeriod);
+        _reminderArmed = true;
+    }
+
+    /// <summary>
+    /// Allocations whose request never acknowledged them within a round — its grain may have died between this
+    /// confirm and its own decision — are asked about: kept if the request decided on them, released if it did not.
+    /// Also stores acknowledgements that no confirm has written since.
+    /// </summary>
+    private async Task CheckUnacknowledgedAsync(CancellationToken cancellationToken)
+    {
+        await ArmScheduleAsync();
+        foreach (var requestId in _book.NextCheckRound())
+        {
+            AllocationClaim claim;
+            try
+            {
+                claim = await GrainFactory.GetGrain<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                continue;
+            }
+
+            if (claim == AllocationClaim.Wanted)
+            {
+                _book.Acknowledge(requestId);
+            }
+            else if (claim == AllocationClaim.NotWanted && _book.Release(requestId))
+            {
+                LogOrphanReleased(Id, requestId);
+                RequestPublish();
+            }
+        }
+
+        if (_book.HasChanges)
+        {
+            await _commit.CommitAsync();
+        }
     }
 
     /// <summary>Only a data center running away from its owner's silos needs to look for a way home.</summary>
     private void WatchForHomeIfAway()
     {
-        var owner = state.State.Registration?.ProviderId;
+        var owner = Registration?.ProviderId;
         if (_homeWatch is null && owner is not null && owner != host.Provider)
         {
             var every = directory.Value.HomeCheckInterval;
@@ -254,28 +414,19 @@ public sealed partial class DataCenterGrain(
     /// </summary>
     private Task GoHomeIfAwayAsync(CancellationToken cancellationToken)
     {
-        var owner = state.State.Registration!.ProviderId;
+        var owner = Registration!.ProviderId;
         if (providerSilos.AnyAliveFor(owner))
         {
-            LogMigratingHome(this.GetPrimaryKeyString(), owner);
+            LogMigratingHome(Id, owner);
             this.MigrateOnIdle();
         }
 
         return Task.CompletedTask;
     }
 
-    private async Task PurgeAsync(DateTimeOffset now)
-    {
-        if (_book.PurgeExpired(now))
-        {
-            await _commit.CommitAsync();
-        }
-    }
-
     private DataCenterSummary? Summarise()
     {
-        var registration = state.State.Registration;
-        if (registration is null)
+        if (Registration is not { } registration)
         {
             return null;
         }
@@ -331,7 +482,7 @@ public sealed partial class DataCenterGrain(
         catch (Exception error)
         {
             // The periodic republish repairs what a failed push left stale.
-            LogPublishFailed(this.GetPrimaryKeyString(), error);
+            LogPublishFailed(Id, error);
         }
         finally
         {
@@ -347,13 +498,10 @@ public sealed partial class DataCenterGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the summary of {DataCenter} failed")]
     private partial void LogPublishFailed(string dataCenter, Exception error);
-}
 
-[GenerateSerializer, Alias("broker.data-center-grain-state")]
-public sealed class DataCenterGrainState
-{
-    [Id(0)] public DataCenterRegistration? Registration { get; set; }
-    [Id(1)] public Dictionary<string, StoredAllocation> Allocations { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>Audit events of pool changes not yet known to be in the trail (<see cref="AuditOutbox"/>).</summary>
-    [Id(2)] public AuditEvent[] AuditPending { get; set; } = [];
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} leases ended at {DataCenter}")]
+    private partial void LogLeasesEnded(string dataCenter, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{DataCenter} released the allocation of request {RequestId}, which never decided on it (its negotiation was interrupted)")]
+    private partial void LogOrphanReleased(string dataCenter, string requestId);
 }

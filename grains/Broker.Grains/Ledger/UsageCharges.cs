@@ -62,14 +62,4 @@ internal static class UsageCharges
             start = pieceEnd;
         }
     }
-
-    /// <summary>Each entry goes to the ledger of its payer and of its payee, for its period, in its request's shard.</summary>
-    public static IEnumerable<(string LedgerKey, LedgerEntry[] Entries)> ByLedger(IEnumerable<LedgerEntry> entries) => entries
-        .SelectMany(e => new[]
-        {
-            (Key: LedgerKeys.For(e.Payer, e.Period, LedgerKeys.ShardOf(e.RequestId)), Entry: e),
-            (Key: LedgerKeys.For(e.Payee, e.Period, LedgerKeys.ShardOf(e.RequestId)), Entry: e),
-        })
-        .GroupBy(x => x.Key, StringComparer.Ordinal)
-        .Select(g => (g.Key, g.Select(x => x.Entry).ToArray()));
 }

@@ -136,7 +136,17 @@ internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, F
         var utilisationAfter = pools.Max(p => p.Pool.Capacity == 0 ? 1.0 : (double)(p.Pool.Allocated + p.Pool.Held + p.Item.Amount) / p.Pool.Capacity);
         var locality = Scoring.Locality(federation.Providers.GetValueOrDefault(homeProvider), dc.Location);
         var score = Scoring.Score(weights, cheapest, cost, utilisationAfter, locality, dc.RenewableShare);
-        return new Candidate(dc, Scoring.TierOf(dc.Provider, dc.ProviderKind, homeProvider), looksFree, cost, score);
+        return new Candidate(dc, Scoring.TierOf(dc.Provider, dc.ProviderKind, homeProvider), looksFree, cost, score, !spec.Splittable && pools.All(p => ClearlyFits(p.Pool, p.Item.Amount)));
+    }
+
+    /// <summary>
+    /// Twice the ask free and at least a hundredth of the pool left over: other requests deciding meanwhile would have to
+    /// take more than the directory's staleness allows for before this data center declines.
+    /// </summary>
+    private bool ClearlyFits(PoolSummary pool, long amount)
+    {
+        var free = pool.FreeFor(spec.Priority);
+        return free >= 2 * amount && free - amount >= pool.Capacity / 100;
     }
 
     private static List<Candidate> Order(IEnumerable<Candidate> candidates) => candidates

@@ -112,6 +112,58 @@ internal sealed class NegotiationRound(
         }
 
         _offersTotal++;
+        return Priced(offer, candidate);
+    }
+
+    /// <summary>
+    /// Hold and confirm at once at a data center the directory shows clearly fits: one call, durable when it answers.
+    /// Null (and a trace line) when it declines after all; the caller then negotiates as usual.
+    /// </summary>
+    public async Task<Allocation?> AllocateDirectAsync(Candidate candidate)
+    {
+        _asked.Add(candidate.Id);
+        if (LeaseExpiresAt == default)
+        {
+            LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
+        }
+
+        OfferResult result;
+        try
+        {
+            result = await grains.GetGrain<IDataCenterGrain>(candidate.Id).AllocateAsync(
+                new HoldRequest { RequestId = requestId, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt);
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            // It may have allocated all the same: the data center asks about an allocation nobody acknowledges.
+            result = OfferResult.Declined(DeclineReasons.Unreachable);
+        }
+
+        if (result.Offer is not { } offer)
+        {
+            SawHeldCapacity |= result.DeclineReason == DeclineReasons.CapacityHeld;
+            _trace.Add(new TraceEntry(candidate.Id, candidate.DataCenter.Provider, TraceOutcome.Declined, result.DeclineReason, null));
+            return null;
+        }
+
+        _offersTotal++;
+        var priced = Priced(offer, candidate);
+        priced.Score = candidate.Score;
+        if (spec.Constraints.MaxHourlyCost is { } max && priced.HourlyCost > max)
+        {
+            // Its price rose since the directory saw it: given back, and the usual rounds decide.
+            _offersOverBudget++;
+            Trace(priced, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{priced.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
+            await grains.GetGrain<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
+            return null;
+        }
+
+        Trace(priced, TraceOutcome.Won, "allocated at once: the directory showed it clearly fits");
+        return new Allocation { Tier = priced.Tier, Provider = offer.Provider, Parts = priced.Parts };
+    }
+
+    private PricedOffer Priced(Offer offer, Candidate candidate)
+    {
         var parts = offer.Held
             .Select((item, i) => new AllocationPart(
                 offer.DataCenter,

@@ -42,6 +42,12 @@ public sealed class Negotiator(
         var k = settings.CandidatesPerRound;
         var (candidates, rejection) = selector.ForBundle(
             directory.OfferingInRandomOrder(spec.Items[0].Resource), directory.Find, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
+        if (rejection?.Code == RejectionCode.Unsatisfiable && DirectoryGap.Unseen(federation.Current, directory) is { Count: > 0 } unseen)
+        {
+            // Not unsatisfiable yet: some registered data centers are missing from this silo's directory. Ask those.
+            var (missing, _) = selector.ForBundle([.. unseen.Keys], unseen.GetValueOrDefault, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
+            (candidates, rejection) = missing.Count > 0 ? (missing, null) : (candidates, rejection);
+        }
         if (rejection is null)
         {
             var allocation = await TryBundleAsync(round, candidates, settings);
@@ -76,6 +82,11 @@ public sealed class Negotiator(
     /// </summary>
     private static async Task<Allocation?> TryBundleAsync(NegotiationRound round, IReadOnlyList<Candidate> candidates, NegotiationOptions settings)
     {
+        if (DirectChoice(candidates, settings.CandidatesPerRound) is { } clear && await round.AllocateDirectAsync(clear) is { } allocated)
+        {
+            return allocated;
+        }
+
         for (var pass = 0; ; pass++)
         {
             var allocation = await PassAsync(round, candidates, settings);
@@ -87,6 +98,24 @@ public sealed class Negotiator(
             round.BeginRetry();
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10) * (pass + 1)));
         }
+    }
+
+    /// <summary>
+    /// When the best tier that looks free has data centers that clearly fit, one of its best few, at random: allocated in
+    /// one call instead of an offer round. Random among the best few so that a burst deciding on the same directory
+    /// spreads over several data centers instead of queueing at one. Partners go through offers (their contract
+    /// volume is reserved before the confirm).
+    /// </summary>
+    private static Candidate? DirectChoice(IReadOnlyList<Candidate> candidates, int few)
+    {
+        var best = candidates.FirstOrDefault(c => c.LooksFree);
+        if (best is null || best.Tier == Tier.Partner)
+        {
+            return null;
+        }
+
+        var clear = candidates.Where(c => c.Tier == best.Tier && c.ClearlyFits).Take(few).ToList();
+        return clear.Count == 0 ? null : clear[Random.Shared.Next(clear.Count)];
     }
 
     private static async Task<Allocation?> PassAsync(NegotiationRound round, IReadOnlyList<Candidate> candidates, NegotiationOptions settings)

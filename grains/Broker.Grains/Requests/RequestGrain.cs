@@ -5,147 +5,155 @@ using Broker.Grains.Audit;
 using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
+using Broker.Grains.Storage;
+using Broker.Grains.Tenants;
 using Broker.Ledger;
 using Broker.Requests;
-using Broker.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace Broker.Grains.Requests;
 
 /// <summary>
-/// Owns one request from submission to its end. Every transition is persisted before anything acts on
-/// it; side effects after an end (capacity back, charges) are idempotent and redone on activation until
-/// recorded as settled. Lease ends are decided from the injected <see cref="TimeProvider"/>; the reminder only wakes the grain.
+/// Owns one request from submission to its end. A caller only ever sees what is stored: the decision (with the
+/// request's index line) and the end (with its charges) are each one atomic commit, and the answer waits for it; a
+/// failed write makes the activation step down, so memory is never ahead of storage for anyone to read.
+/// Leases end by the data centers' schedules, which tell the request (no reminder per request); a read also ends
+/// a lease that has run out by the injected <see cref="TimeProvider"/>.
 /// Each decision, renewal and end is stored with its audit event and put in the trail before the caller hears of it.
 /// </summary>
 public sealed partial class RequestGrain(
-    [PersistentState("request", StorageNames.Broker)] IPersistentState<RequestRecord> state,
+    IRowStore rows,
+    Serializer serializer,
     Negotiator negotiator,
+    NegotiationGate gate,
     IOptions<NegotiationOptions> options,
     FederationRegistry federation,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
-    ILogger<RequestGrain> logger) : Grain, IRequestGrain, IRemindable
+    ILogger<RequestGrain> logger) : Grain, IRequestGrain
 {
-    private const string LeaseReminder = "lease";
-
-    // Reminders cannot be due further out than the runtime's timers allow; a long lease is re-armed daily.
-    private static readonly TimeSpan LongestReminderWait = TimeSpan.FromDays(1);
-
-    private IGrainReminder? _leaseReminder;
-
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _negotiating;
+    private RequestRows _rows = null!;
+    private GroupCommit _commit = null!;
+    private RequestRecord _record = new();
 
+    // What storage holds, as callers see it; null while nothing is stored.
+    private RequestSnapshot? _saved;
+
+    // Charges to store with the next write (the end that produced them is stored in the same commit).
+    private IReadOnlyList<LedgerEntry> _charges = [];
+    private Task? _negotiation;
+    private Exception? _fault;
     private AuditOutbox? _audit;
 
-    private RequestRecord Record => state.State;
-
-    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"request {Id}", () => Record.AuditPending, pending => Record.AuditPending = pending);
+    private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"request {Id}", () => _record.AuditPending, pending => _record.AuditPending = pending);
 
     private string Id => this.GetPrimaryKeyString();
 
+    private bool Negotiating => _negotiation is { IsCompleted: false };
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await Audit.SendAsync();
-        if (Record.State == RequestState.Negotiating)
+        _rows = new RequestRows(rows, serializer, Id);
+        _commit = GroupCommit.Of(WriteAsync);
+        if (await _rows.LoadAsync() is { } stored)
         {
-            // A silo died mid-negotiation: its holds expire by themselves, the negotiation starts again.
-            this.AsReference<IRequestGrain>().NegotiateAsync().Ignore();
+            _record = stored;
+            _saved = stored.ToSnapshot(Id);
         }
-        else if (Record.IsDecided)
+
+        await Audit.SendAsync();
+        if (_record.State == RequestState.Negotiating)
+        {
+            // Its last activation died mid-negotiation: its holds expire by themselves, its confirms are found again.
+            StartNegotiation(enteredGate: false);
+        }
+        else if (_record.IsDecided)
         {
             _decided.TrySetResult();
-            if (Record.State is RequestState.Released or RequestState.Expired && !Record.Settled)
-            {
-                await SettleAsync();
-            }
+            await SettleIfEndedAsync();
         }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Audit.HasUnsavedAcknowledgements)
+        if (Audit.HasUnsavedAcknowledgements && _saved is not null && !Negotiating)
         {
             // Best effort: without it, a later activation sends the events again and the chain may record them twice.
-            await SaveAsync();
+            await _commit.CommitAsync();
         }
     }
 
-    public async Task<SubmitOutcome> SubmitAsync(SubmitCommand command)
+    public async Task<SubmitOutcome> SubmitAsync(SubmitCommand command, TimeSpan waitBudget)
     {
-        if (Record.State != RequestState.None)
+        if (_record.State != RequestState.None)
         {
-            var same = Record.Tenant == command.Tenant && Record.Fingerprint == command.Spec.CanonicalForm();
+            var same = _record.Tenant == command.Tenant && _record.Fingerprint == command.Spec.CanonicalForm();
             return same
                 ? new SubmitOutcome(SubmitKind.Existing, await CurrentAsync())
                 : new SubmitOutcome(SubmitKind.Conflict, null);
         }
 
-        if (!await Gate(command.Tenant).TryEnterAsync(Id, options.Value.MaxInFlightPerTenant))
+        if (!gate.TryEnter(command.Tenant, options.Value.MaxInFlightPerTenant))
         {
             return new SubmitOutcome(SubmitKind.Throttled, null);
         }
 
-        Record.State = RequestState.Negotiating;
-        Record.Tenant = command.Tenant;
-        Record.HomeProvider = command.HomeProvider;
-        Record.SubmittedBy = command.By;
-        Record.Spec = command.Spec;
-        Record.Fingerprint = command.Spec.CanonicalForm();
-        Record.CreatedAt = time.GetUtcNow();
-        if (QuotasFor(command) is { } quotas)
+        _record = new RequestRecord
         {
-            if (!await Quota(command.Tenant).TryReserveAsync(Id, command.Spec.Items, quotas))
+            State = RequestState.Negotiating,
+            Tenant = command.Tenant,
+            HomeProvider = command.HomeProvider,
+            SubmittedBy = command.By,
+            Spec = command.Spec,
+            Fingerprint = command.Spec.CanonicalForm(),
+            CreatedAt = time.GetUtcNow(),
+        };
+        StartNegotiation(enteredGate: true);
+        if (waitBudget > TimeSpan.Zero)
+        {
+            try
             {
-                await DecideAsync(new NegotiationOutcome(null, new Rejection(RejectionCode.QuotaExceeded, QuotaDetail(command.Spec, quotas)), [], default));
-                return new SubmitOutcome(SubmitKind.Accepted, Record.ToSnapshot(Id));
+                await _decided.Task.WaitAsync(waitBudget);
             }
-
-            Record.QuotaHeld = true;
+            catch (TimeoutException)
+            {
+                // Still negotiating: recorded below, the caller answers 202 and the client polls.
+            }
         }
 
-        await SaveAsync();
-        await TrackAsync();
+        if (_fault is { } fault)
+        {
+            // Nothing was decided or stored: the caller sees the fault (503 when the cluster or database is out of reach).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+        }
 
-        // One-way to itself: the negotiation runs as the grain's next turn, after this answer is sent.
-        this.AsReference<IRequestGrain>().NegotiateAsync().Ignore();
-        return new SubmitOutcome(SubmitKind.Accepted, Record.ToSnapshot(Id));
+        if (_saved is null || _saved.State == RequestState.Negotiating)
+        {
+            // A 202 promises a request the client can poll: it is stored before the answer.
+            await _commit.CommitAsync();
+        }
+
+        return new SubmitOutcome(SubmitKind.Accepted, _saved);
     }
 
-    public async Task NegotiateAsync()
+    public Task NegotiateAsync()
     {
-        if (Record.State != RequestState.Negotiating || _negotiating)
+        if (_record.State == RequestState.Negotiating && !Negotiating)
         {
-            return;
+            StartNegotiation(enteredGate: false);
         }
 
-        _negotiating = true;
-        NegotiationOutcome outcome;
-        try
-        {
-            outcome = await RecoverAsync() ?? await negotiator.NegotiateAsync(Id, Record.HomeProvider, Record.Spec!, RecordIntentAsync);
-        }
-        catch (Exception error)
-        {
-            LogNegotiationFailed(Id, error);
-            await GiveUpAsync(error);
-            return;
-        }
-        finally
-        {
-            _negotiating = false;
-        }
-
-        await DecideAsync(outcome);
+        return Task.CompletedTask;
     }
 
     public async Task<RequestSnapshot?> WaitForDecisionAsync(TimeSpan budget)
     {
-        if (Record.State == RequestState.None)
+        if (_saved is { State: not RequestState.Negotiating } || (_saved is null && !Negotiating))
         {
-            return null;
+            return _saved;
         }
 
         try
@@ -157,33 +165,35 @@ public sealed partial class RequestGrain(
             // Still negotiating: the caller answers 202 and the client polls.
         }
 
-        return Record.ToSnapshot(Id);
+        return _saved;
     }
 
     public Task<RequestSnapshot?> GetAsync() => CurrentAsync();
 
     public async Task<RequestSnapshot?> ReleaseAsync(AuditActor by)
     {
+        await AwaitNegotiationAsync();
         await CatchUpAsync();
-        if (Record.State == RequestState.Allocated)
+        if (_record.State == RequestState.Allocated)
         {
             await EndAsync(RequestState.Released, time.GetUtcNow(), by);
         }
 
-        return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
+        return _saved;
     }
 
     public async Task<RenewOutcome> RenewAsync(TimeSpan lease, AuditActor by)
     {
+        await AwaitNegotiationAsync();
         await CatchUpAsync();
-        if (Record.State == RequestState.None)
+        if (_saved is null)
         {
             return new RenewOutcome(RenewKind.NotFound, null);
         }
 
-        if (Record.State != RequestState.Allocated)
+        if (_record.State != RequestState.Allocated)
         {
-            return new RenewOutcome(RenewKind.NotAllocated, Record.ToSnapshot(Id));
+            return new RenewOutcome(RenewKind.NotAllocated, _saved);
         }
 
         var leaseExpiresAt = time.GetUtcNow() + lease;
@@ -191,41 +201,119 @@ public sealed partial class RequestGrain(
         if (renewed.Contains(false))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
-            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value, AuditActor.Broker);
-            return new RenewOutcome(RenewKind.NotAllocated, Record.ToSnapshot(Id));
+            await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
+            return new RenewOutcome(RenewKind.NotAllocated, _saved);
         }
 
-        Record.LeaseExpiresAt = leaseExpiresAt;
-        Audit.Add(RequestAuditEvents.Renewed(Id, Record, by));
-        await SaveAsync();
-        await ArmLeaseReminderAsync();
+        _record.LeaseExpiresAt = leaseExpiresAt;
+        Audit.Add(RequestAuditEvents.Renewed(Id, _record, by));
+        await _commit.CommitAsync();
         await Audit.SendAsync();
-        return new RenewOutcome(RenewKind.Renewed, Record.ToSnapshot(Id));
+        return new RenewOutcome(RenewKind.Renewed, _saved);
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task LeaseEndedAsync(string dataCenter)
     {
-        await CatchUpAsync();
-        if (Record.State == RequestState.Allocated)
+        await AwaitNegotiationAsync();
+        if (_record.State == RequestState.Allocated)
         {
-            await ArmLeaseReminderAsync();
+            // The data center's schedule is the authority on its lease: its capacity is already free again.
+            await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
         }
-        else
+        else if (_record.State is RequestState.Released or RequestState.Expired)
         {
-            await DisarmLeaseReminderAsync();
+            await SettleIfEndedAsync();
+
+            // Settled before, but the data center still keeps the ended lease (its release was lost): release it again.
+            await GrainFactory.GetGrain<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
         }
+        else if (_record.State == RequestState.None)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    public Task<AllocationClaim> ClaimsAllocationAsync(string dataCenter)
+    {
+        if (Negotiating)
+        {
+            return Task.FromResult(AllocationClaim.Undecided);
+        }
+
+        if (_record.State == RequestState.Negotiating)
+        {
+            StartNegotiation(enteredGate: false);
+            return Task.FromResult(AllocationClaim.Undecided);
+        }
+
+        if (_record.State == RequestState.None)
+        {
+            // No request was ever stored under this id: its negotiation died before deciding. Nothing to keep here.
+            DeactivateOnIdle();
+        }
+
+        var wanted = _record.State == RequestState.Allocated && DataCentersOfAllocation().Contains(dataCenter, StringComparer.Ordinal);
+        return Task.FromResult(wanted ? AllocationClaim.Wanted : AllocationClaim.NotWanted);
     }
 
     private async Task<RequestSnapshot?> CurrentAsync()
     {
         await CatchUpAsync();
-        return Record.State == RequestState.None ? null : Record.ToSnapshot(Id);
+        return _saved;
     }
 
+    private Task AwaitNegotiationAsync() => _negotiation is { IsCompleted: false } running ? running : Task.CompletedTask;
+
+    /// <summary>Runs the negotiation beside the grain's turns (on its scheduler): a 202 answer leaves it running.</summary>
+    private void StartNegotiation(bool enteredGate) => _negotiation = NegotiateAndDecideAsync(enteredGate);
+
+    private async Task NegotiateAndDecideAsync(bool enteredGate)
+    {
+        try
+        {
+            await Task.Yield();
+            if (await RequestQuota.ReserveAsync(GrainFactory, Id, _record, federation.Current) is { } refused)
+            {
+                await DecideAsync(new NegotiationOutcome(null, refused, [], default));
+                return;
+            }
+
+            var outcome = await RecoverAsync() ?? await negotiator.NegotiateAsync(Id, _record.HomeProvider, _record.Spec!, RecordIntentAsync);
+            await DecideAsync(outcome);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A fault, not an outcome: nothing is decided. What may have been confirmed is given back (a data center
+            // also asks about an allocation nobody acknowledged), and this activation steps down, so a retry or the
+            // next activation starts from what is stored.
+            LogNegotiationFailed(Id, error);
+            _fault = error;
+            await ReleasePendingAsync();
+            DeactivateOnIdle();
+        }
+        finally
+        {
+            if (enteredGate)
+            {
+                gate.Leave(_record.Tenant);
+            }
+
+            _decided.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// A partner confirm is written down before it is sent (an intent log): after a crash the next activation finds
+    /// it, and with it the contract volume to give back. A member's confirm needs no such write: a data center asks
+    /// the request about an allocation it never acknowledged.
+    /// </summary>
     private async Task RecordIntentAsync(PendingConfirm confirm)
     {
-        Record.Pending = [.. Record.Pending, confirm];
-        await SaveAsync();
+        _record.Pending = [.. _record.Pending, confirm];
+        if (confirm.Tier == Tier.Partner)
+        {
+            await _commit.CommitAsync();
+        }
     }
 
     /// <summary>
@@ -235,14 +323,13 @@ public sealed partial class RequestGrain(
     /// </summary>
     private async Task<NegotiationOutcome?> RecoverAsync()
     {
-        if (Record.Pending.Length == 0)
+        if (_record.Pending.Length == 0)
         {
             return null;
         }
 
-        var pending = Record.Pending;
         var confirmed = new List<PendingConfirm>();
-        foreach (var confirm in pending)
+        foreach (var confirm in _record.Pending)
         {
             if (await GrainFactory.GetGrain<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.LeaseExpiresAt))
             {
@@ -251,8 +338,8 @@ public sealed partial class RequestGrain(
         }
 
         var parts = confirmed.SelectMany(c => c.Parts).ToArray();
-        var complete = Record.Spec!.Items.All(item => parts.Where(p => p.Resource == item.Resource).Sum(p => p.Amount) == item.Amount)
-            && parts.Length > 0 && (Record.Spec.Splittable || confirmed.Count == 1);
+        var complete = _record.Spec!.Items.All(item => parts.Where(p => p.Resource == item.Resource).Sum(p => p.Amount) == item.Amount)
+            && parts.Length > 0 && (_record.Spec.Splittable || confirmed.Count == 1);
         if (complete)
         {
             LogRecovered(Id, confirmed.Count);
@@ -265,106 +352,31 @@ public sealed partial class RequestGrain(
         }
 
         await ReleasePendingAsync();
-        Record.Pending = [];
-        await SaveAsync();
+        _record.Pending = [];
         return null;
     }
 
     // Releasing where nothing was confirmed is a no-op; the log cannot tell which confirms went through.
     private Task ReleasePendingAsync() =>
-        CapacityReturn.ReleaseAsync(GrainFactory, Id, Record.HomeProvider, Record.Pending.SelectMany(p => p.Parts).ToArray());
+        CapacityReturn.ReleaseAsync(GrainFactory, Id, _record.HomeProvider, _record.Pending.SelectMany(p => p.Parts).ToArray());
 
+    /// <summary>Stores the decision with its audit event and index line, then tells the data centers and the trail.</summary>
     private async Task DecideAsync(NegotiationOutcome outcome)
     {
         if (outcome.Allocation is null)
         {
-            await ReleaseQuotaAsync();
+            await RequestQuota.ReleaseAsync(GrainFactory, Id, _record);
         }
 
-        Record.Pending = [];
-        Record.Trace = outcome.Trace;
-        Record.DecidedAt = time.GetUtcNow();
-        if (outcome.Allocation is { } allocation)
+        RequestLifecycle.Decide(_record, outcome, time.GetUtcNow());
+        Audit.Add(RequestAuditEvents.Decided(Id, _record));
+        await _commit.CommitAsync();
+        foreach (var dataCenter in DataCentersOfAllocation())
         {
-            Record.State = RequestState.Allocated;
-            Record.Allocation = allocation;
-            Record.LeaseExpiresAt = outcome.LeaseExpiresAt;
-        }
-        else
-        {
-            Record.State = RequestState.Rejected;
-            Record.Reason = outcome.Rejection;
+            GrainFactory.GetGrain<IDataCenterGrain>(dataCenter).AcknowledgeAsync(Id).Ignore();
         }
 
-        Audit.Add(RequestAuditEvents.Decided(Id, Record));
-        await SaveAsync();
-        if (Record.State == RequestState.Allocated)
-        {
-            await ArmLeaseReminderAsync();
-        }
-
-        await TrackAsync();
         await Audit.SendAsync();
-        _decided.TrySetResult();
-        await LeaveGateAsync();
-    }
-
-    /// <summary>
-    /// A fault (not an expected outcome) broke the negotiation: whatever the intent log says may have been
-    /// confirmed is released, so the request ends rejected with nothing allocated.
-    /// </summary>
-    private async Task GiveUpAsync(Exception error)
-    {
-        await ReleasePendingAsync();
-        await ReleaseQuotaAsync();
-        Record.Pending = [];
-        Record.State = RequestState.Rejected;
-        Record.Reason = new Rejection(RejectionCode.NoCapacity, $"the negotiation failed: {error.GetType().Name}");
-        Record.DecidedAt = time.GetUtcNow();
-        Audit.Add(RequestAuditEvents.Decided(Id, Record));
-        await SaveAsync();
-        await Audit.SendAsync();
-        _decided.TrySetResult();
-        await TrackAsync();
-        await LeaveGateAsync();
-    }
-
-    private ITenantQuotaGrain Quota(string tenant) => GrainFactory.GetGrain<ITenantQuotaGrain>(tenant);
-
-    /// <summary>The tenant's quotas that concern this request's classes, or null when none does (no quota call then).</summary>
-    private IReadOnlyDictionary<string, long>? QuotasFor(SubmitCommand command) =>
-        federation.Current.Tenants.TryGetValue(command.Tenant, out var tenant)
-        && command.Spec.Items.Any(i => tenant.Quotas.ContainsKey(i.Resource))
-            ? tenant.Quotas
-            : null;
-
-    private static string QuotaDetail(RequestSpec spec, IReadOnlyDictionary<string, long> quotas) =>
-        "the tenant's quota would be exceeded: " + string.Join(", ", spec.Items.Where(i => quotas.ContainsKey(i.Resource))
-            .Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i.Resource} at most {quotas[i.Resource]} held at once")));
-
-    /// <summary>Gives the request's quota reservation back (idempotent); the flag is persisted with the next write.</summary>
-    private async Task ReleaseQuotaAsync()
-    {
-        if (Record.QuotaHeld)
-        {
-            await Quota(Record.Tenant).ReleaseAsync(Id);
-            Record.QuotaHeld = false;
-        }
-    }
-
-    private INegotiationGateGrain Gate(string tenant) => GrainFactory.GetGrain<INegotiationGateGrain>(tenant);
-
-    // Best effort: an entry that is not left is forgotten by the gate after a few minutes.
-    private async Task LeaveGateAsync()
-    {
-        try
-        {
-            await Gate(Record.Tenant).LeaveAsync(Id);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            LogGateLeaveFailed(Id, error);
-        }
     }
 
     /// <summary>
@@ -375,89 +387,64 @@ public sealed partial class RequestGrain(
     private async Task CatchUpAsync()
     {
         await Audit.SendAsync();
-        if (Record.State == RequestState.Allocated && time.GetUtcNow() >= Record.LeaseExpiresAt)
+        if (_record.State == RequestState.Allocated && time.GetUtcNow() >= _record.LeaseExpiresAt)
         {
-            await EndAsync(RequestState.Expired, Record.LeaseExpiresAt!.Value, AuditActor.Broker);
+            await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
         }
-        else if (Record.State is RequestState.Released or RequestState.Expired && !Record.Settled)
+        else
         {
-            await SettleAsync();
-            await TrackAsync();
+            await SettleIfEndedAsync();
         }
     }
 
+    /// <summary>Stores the end with its charges and audit event in one commit, then gives the capacity back.</summary>
     private async Task EndAsync(RequestState end, DateTimeOffset endedAt, AuditActor by)
     {
-        Record.State = end;
-        Record.EndedAt = endedAt;
-        Record.Settled = false;
-        Audit.Add(RequestAuditEvents.Ended(Id, Record, by));
-        await SaveAsync();
+        RequestLifecycle.End(_record, end, endedAt);
+        Audit.Add(RequestAuditEvents.Ended(Id, _record, by));
+        _charges = UsageCharges.For(Id, _record.Tenant, _record.HomeProvider, _record.Allocation!, _record.DecidedAt!.Value, endedAt);
+        await _commit.CommitAsync();
         await Audit.SendAsync();
-        await SettleAsync();
-        await DisarmLeaseReminderAsync();
-        await TrackAsync();
+        await SettleIfEndedAsync();
     }
 
-    /// <summary>Gives the capacity back and posts the charges; every step is idempotent.</summary>
-    private async Task SettleAsync()
+    /// <summary>Gives the capacity, contract volume and quota back after an end; every step is idempotent.</summary>
+    private async Task SettleIfEndedAsync()
     {
-        var allocation = Record.Allocation!;
-        await CapacityReturn.ReleaseAsync(GrainFactory, Id, Record.HomeProvider, allocation.Parts);
+        if (_record.State is not (RequestState.Released or RequestState.Expired) || _record.Settled)
+        {
+            return;
+        }
 
-        var entries = UsageCharges.For(Id, Record.Tenant, Record.HomeProvider, allocation, Record.DecidedAt!.Value, Record.EndedAt!.Value);
-        await Task.WhenAll(UsageCharges.ByLedger(entries).Select(l => GrainFactory.GetGrain<ILedgerGrain>(l.LedgerKey).PostAsync(l.Entries)));
-        await ReleaseQuotaAsync();
-        Record.Settled = true;
-        await SaveAsync();
-        LogEnded(Id, Record.State, entries.Count);
+        await CapacityReturn.ReleaseAsync(GrainFactory, Id, _record.HomeProvider, _record.Allocation!.Parts);
+        await RequestQuota.ReleaseAsync(GrainFactory, Id, _record);
+        _record.Settled = true;
+        await _commit.CommitAsync();
+        LogEnded(Id, _record.State);
     }
 
-    private async Task SaveAsync()
+    /// <summary>One write: the record as it is now, with its index line and pending charges. A failure makes the activation step down.</summary>
+    private async Task WriteAsync()
     {
         Audit.MarkSaved();
-        await state.WriteStateAsync();
+        var snapshot = _record.ToSnapshot(Id);
+        var charges = _charges;
+        _charges = [];
+        try
+        {
+            await _rows.WriteAsync(_record, charges);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _saved = snapshot;
     }
 
     private IEnumerable<string> DataCentersOfAllocation() =>
-        Record.Allocation?.Parts.Select(p => p.DataCenter).Distinct(StringComparer.Ordinal) ?? [];
-
-    /// <summary>
-    /// Keeps the tenant's index in step. The index only serves listings: a failure here is logged and
-    /// must not undo a decision; the next transition tracks the request again.
-    /// </summary>
-    private async Task TrackAsync()
-    {
-        try
-        {
-            await GrainFactory.GetGrain<ITenantGrain>(TenantIndex.Key(Record.Tenant, Id)).TrackAsync(new TrackedRequest(Id, Record.CreatedAt, Record.State));
-        }
-        catch (Exception error) when (error is OrleansException or TimeoutException)
-        {
-            LogTrackingFailed(Id, error);
-        }
-    }
-
-    private async Task ArmLeaseReminderAsync()
-    {
-        var remaining = Record.LeaseExpiresAt!.Value - time.GetUtcNow();
-        var due = remaining < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : remaining > LongestReminderWait ? LongestReminderWait : remaining;
-        _leaseReminder = await this.RegisterOrUpdateReminder(LeaseReminder, due, LongestReminderWait);
-    }
-
-    private async Task DisarmLeaseReminderAsync()
-    {
-        // The handle from arming it saves a read of the reminder table; a new activation has to look it up.
-        var reminder = _leaseReminder ?? await this.GetReminder(LeaseReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-            _leaseReminder = null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not leave its tenant's negotiation gate")]
-    private partial void LogGateLeaveFailed(string requestId, Exception error);
+        _record.Allocation?.Parts.Select(p => p.DataCenter).Distinct(StringComparer.Ordinal) ?? [];
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);
@@ -465,9 +452,6 @@ public sealed partial class RequestGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} recovered its allocation from {Confirms} confirms of an interrupted negotiation")]
     private partial void LogRecovered(string requestId, int confirms);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The tenant index could not record request {RequestId}")]
-    private partial void LogTrackingFailed(string requestId, Exception error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} ended as {State}; {Entries} ledger entries posted")]
-    private partial void LogEnded(string requestId, RequestState state, int entries);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} ended as {State} and settled")]
+    private partial void LogEnded(string requestId, RequestState state);
 }

@@ -36,9 +36,9 @@ public sealed class InProcessTarget : IBrokerTarget
     public async Task<Decision> RequestAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
     {
         var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
-        var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated), ActorOf(arrival)));
-        var snapshot = submitted.Request is { State: not RequestState.Negotiating } decided ? decided : await grain.WaitForDecisionAsync(DecisionWait);
-        return ToDecision(snapshot, grain.GetPrimaryKeyString());
+        // One call: the grain answers with its decision (durable), as the HTTP edge's POST does.
+        var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated), ActorOf(arrival)), DecisionWait);
+        return ToDecision(submitted.Request, grain.GetPrimaryKeyString());
     }
 
     public async Task<Decision> ResolveAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using Broker.Grains.Ledger;
+using Broker.Grains.Storage;
+using Orleans.Serialization;
 using System.Globalization;
 using System.Security.Claims;
 using Broker.Grains;
@@ -20,7 +23,7 @@ public static class BillingApi
     }
 
     public static async Task<Results<Ok<ProviderStatement>, ProblemHttpResult>> GetProviderStatementAsync(
-        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IRowStore rows, Serializer serializer, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
     {
         if (!TryPeriod(period, time, out var month))
         {
@@ -38,7 +41,7 @@ public static class BillingApi
         }
 
         var self = Party.Provider(id);
-        var entries = await ReadLedgerAsync(grains, self, month);
+        var entries = await LedgerRows.ReadAsync(rows, serializer, self, month);
         var lines = entries
             .GroupBy(e => e.Payee == self ? e.Payer : e.Payee)
             .Select(g =>
@@ -56,7 +59,7 @@ public static class BillingApi
     }
 
     public static async Task<Results<Ok<TenantBill>, ProblemHttpResult>> GetTenantBillAsync(
-        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
+        string id, string? period, ClaimsPrincipal user, FederationRegistry federation, IRowStore rows, Serializer serializer, [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
     {
         if (!TryPeriod(period, time, out var month))
         {
@@ -81,7 +84,7 @@ public static class BillingApi
         }
 
         var self = Party.Tenant(id);
-        var entries = await ReadLedgerAsync(grains, self, month);
+        var entries = await LedgerRows.ReadAsync(rows, serializer, self, month);
         var requests = entries
             .Where(e => e.Payer == self)
             .GroupBy(e => e.RequestId, StringComparer.Ordinal)
@@ -93,9 +96,6 @@ public static class BillingApi
             .ToArray();
         return TypedResults.Ok(new TenantBill(id, month, requests, requests.Sum(r => r.Cost)));
     }
-
-    private static async Task<LedgerEntry[]> ReadLedgerAsync(IGrainFactory grains, Party party, string month) =>
-        (await Task.WhenAll(LedgerKeys.AllFor(party, month).Select(key => grains.GetGrain<ILedgerGrain>(key).GetEntriesAsync()))).SelectMany(e => e).ToArray();
 
     private static bool TryPeriod(string? period, TimeProvider time, out string month)
     {

@@ -2,6 +2,9 @@ using System.Security.Claims;
 using Broker.Domain;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
+using Broker.Grains.Storage;
+using Broker.Grains.Tenants;
+using Orleans.Serialization;
 using Broker.Requests;
 using Broker.Silo.Auth;
 using Broker.Silo.Hosting;
@@ -60,7 +63,9 @@ public static class RequestsApi
 
         var id = idempotencyKey is null ? RequestIds.New() : RequestIds.FromIdempotencyKey(caller.TenantId!, idempotencyKey);
         var grain = grains.GetGrain<IRequestGrain>(id);
-        var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec, user.Actor()));
+        var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
+        var budget = respondAsync ? TimeSpan.Zero : options.Value.DecisionWaitBudget;
+        var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec, user.Actor()), budget);
         var location = $"/v1/requests/{id}";
         switch (outcome.Kind)
         {
@@ -73,9 +78,7 @@ public static class RequestsApi
                 return Problems.TooManyRequests("too-many-negotiations", "this tenant has as many requests negotiating as it may; retry when some are decided");
         }
 
-        var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
-        var budget = respondAsync ? TimeSpan.Zero : options.Value.DecisionWaitBudget;
-        var snapshot = budget > TimeSpan.Zero ? await grain.WaitForDecisionAsync(budget) ?? outcome.Request! : outcome.Request!;
+        var snapshot = outcome.Request!;
         var resource = RequestResource.From(snapshot);
         return snapshot.State == RequestState.Negotiating
             ? TypedResults.Accepted(location, resource)
@@ -85,6 +88,8 @@ public static class RequestsApi
     public static async Task<Results<Ok<RequestListResource>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user,
         IGrainFactory grains,
+        IRowStore rows,
+        Serializer serializer,
         string? state,
         string? limit,
         string? after)
@@ -119,7 +124,7 @@ public static class RequestsApi
             return Problems.Invalid(errors);
         }
 
-        var page = await TenantIndex.ListAsync(grains, user.Caller().TenantId!, filter, pageSize, after);
+        var page = await TenantRequestIndex.ListAsync(rows, serializer, user.Caller().TenantId!, filter, pageSize, after);
         var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IRequestGrain>(id).GetAsync()));
         var items = snapshots.OfType<RequestSnapshot>().Select(RequestResource.From).ToArray();
         return TypedResults.Ok(new RequestListResource(items, page.Next));

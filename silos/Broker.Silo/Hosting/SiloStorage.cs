@@ -1,17 +1,19 @@
 using System.Net;
 using Broker.Grains;
+using Broker.Grains.Storage;
+using Broker.Silo.Hosting.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Broker.Silo.Hosting;
 
 /// <summary>
-/// Where the cluster keeps membership, grain state and reminders: in memory (the embedded default, one
-/// silo, nothing durable) or in PostgreSQL through the Orleans ADO.NET providers (several silos, durable).
-/// Grain state is stored with the Orleans binary serializer either way: members carry explicit ids, so
-/// renaming a class or a property does not break stored data, unlike CLR type names in JSON.
+/// Where the cluster keeps membership, reminders and the broker's rows: in memory (the embedded default, one
+/// silo, nothing durable) or in PostgreSQL (several silos, durable) — membership and reminders through the Orleans
+/// ADO.NET providers, rows (grain states among them) through the broker's own batched <see cref="IRowStore"/>.
+/// Everything is stored with the Orleans binary serializer: members carry explicit ids, so renaming a class or a
+/// property does not break stored data, unlike CLR type names in JSON.
 /// </summary>
 public static class SiloStorage
 {
@@ -33,12 +35,6 @@ public static class SiloStorage
         membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
     }
 
-    /// <summary>The Orleans binary serializer for the broker's grain state, whichever provider stores it.</summary>
-    private static void StoreStatesInBinary<TOptions>(ISiloBuilder silo)
-        where TOptions : class, IStorageProviderSerializerOptions =>
-        silo.Services.AddOptions<TOptions>(StorageNames.Broker)
-            .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-
     public static ISiloBuilder UseBrokerStorage(this ISiloBuilder silo, BrokerOptions broker, IConfiguration configuration)
     {
         if (broker.Storage == Postgres)
@@ -52,8 +48,8 @@ public static class SiloStorage
             });
             silo.ConfigureEndpoints(IPAddress.Loopback, broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
-            silo.AddAdoNetGrainStorage(StorageNames.Broker, o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
-            StoreStatesInBinary<AdoNetGrainStorageOptions>(silo);
+            silo.Services.AddSingleton<IRowStore>(services => new PostgresRowStore(connectionString, services.GetRequiredService<ILogger<PostgresRowStore>>()));
+            UseRowGrainStorage(silo);
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
 
@@ -65,8 +61,13 @@ public static class SiloStorage
 
         silo.UseLocalhostClustering(broker.SiloPort, broker.GatewayPort);
         silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
-        silo.Services.AddGrainStorage(StorageNames.Broker, (services, _) => new SiloMemoryGrainStorage(services.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<IRowStore, MemoryRowStore>();
+        UseRowGrainStorage(silo);
         silo.UseInMemoryReminderService();
         return silo;
     }
+
+    /// <summary>Every grain's state as rows of the broker's store, so state writes join the store's group commit.</summary>
+    private static void UseRowGrainStorage(ISiloBuilder silo) =>
+        silo.Services.AddGrainStorage(StorageNames.Broker, (services, _) => new RowGrainStorage(services.GetRequiredService<IRowStore>(), services.GetRequiredService<Serializer>()));
 }

@@ -1,4 +1,5 @@
-using Broker.Tenants;
+using Broker.Grains.Tenants;
+using Microsoft.Extensions.DependencyInjection;
 using static Broker.Tests.Api.ApiExpectations;
 
 namespace Broker.Tests.Api;
@@ -10,10 +11,11 @@ public sealed class NegotiationGateTests() : OwnBroker("--Broker:Negotiation:Max
     public async Task TenantAtItsCap_429TooManyNegotiations_NothingRecorded_RoomAgainOnceOneIsDecided()
     {
         var world = await OneProviderWorldAsync("a");
-        var gate = Broker.Grains.GetGrain<INegotiationGateGrain>(world.Id("a"));
-        // Two negotiations of the tenant in flight (stand-ins: real ones end within milliseconds).
-        Assert.True(await gate.TryEnterAsync("r-standin-1", 2));
-        Assert.True(await gate.TryEnterAsync("r-standin-2", 2));
+        var gate = Broker.Services.GetRequiredService<NegotiationGate>();
+        var tenant = world.Id("a");
+        // Two negotiations of the tenant in flight on this silo (stand-ins: real ones end within milliseconds).
+        Assert.True(gate.TryEnter(tenant, 2));
+        Assert.True(gate.TryEnter(tenant, 2));
 
         using var refused = new HttpRequestMessage(HttpMethod.Post, "/v1/requests") { Content = Json.Content(world.Body("storage.ssd", 5)) };
         using var answer = await world.Tenant("a").SendAsync(refused);
@@ -24,10 +26,10 @@ public sealed class NegotiationGateTests() : OwnBroker("--Broker:Negotiation:Max
         Assert.Equal(0, (await ExpectAsync(world.Tenant("a"), HttpMethod.Get, "/v1/requests", null, HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
         Assert.Equal(0, (await world.PoolAsync("dc", "storage.ssd")).Allocated);
 
-        await gate.LeaveAsync("r-standin-1");
+        gate.Leave(tenant);
         var (status, request) = await world.RequestAsync("a", world.Body("storage.ssd", 5));
 
         Assert.Equal((HttpStatusCode.Created, "allocated"), (status, request.State()));
-        await Eventually.ReturnsAsync(gate.CountAsync, n => n == 1, "the decided request left the gate");
+        Assert.Equal(1, gate.Count(tenant));
     }
 }

@@ -60,7 +60,7 @@ public sealed class AuditDurabilityTests(ClusterFixture cluster)
     /// <summary>The bytes of the one stored state that holds the text <paramref name="marker"/>.</summary>
     private static async Task<byte[]> ReadPayloadAsync(NpgsqlConnection db, string marker)
     {
-        await using var find = new NpgsqlCommand("SELECT payload FROM broker_grain_state WHERE position(convert_to(@marker, 'UTF8') in payload) > 0", db);
+        await using var find = new NpgsqlCommand("SELECT payload FROM broker_rows WHERE position(convert_to(@marker, 'UTF8') in payload) > 0", db);
         find.Parameters.AddWithValue("marker", marker);
         await using var reader = await find.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync(), $"no stored state holds '{marker}'");
@@ -71,7 +71,7 @@ public sealed class AuditDurabilityTests(ClusterFixture cluster)
 
     private static async Task ReplacePayloadAsync(NpgsqlConnection db, byte[] stored, byte[] replacement)
     {
-        await using var update = new NpgsqlCommand("UPDATE broker_grain_state SET payload = @replacement WHERE payload = @stored", db);
+        await using var update = new NpgsqlCommand("UPDATE broker_rows SET payload = @replacement WHERE payload = @stored", db);
         update.Parameters.AddWithValue("replacement", replacement);
         update.Parameters.AddWithValue("stored", stored);
         Assert.Equal(1, await update.ExecuteNonQueryAsync());

@@ -93,11 +93,98 @@ public sealed class CapacityBookTests
         book.Confirm(book.TryHold(Hold("a", 10), Now.AddSeconds(10)).Hold!.Id, "a", Now.AddHours(1));
         book.Confirm(book.TryHold(Hold("b", 20), Now.AddSeconds(10)).Hold!.Id, "b", Now.AddHours(2));
 
-        Assert.True(book.PurgeExpired(Now.AddHours(1)));
+        Assert.Equal(["a"], book.PurgeExpired(Now.AddHours(1)));
         Assert.Equal(20, book.InUse("storage.ssd"));
         Assert.True(book.Release("b"));
         Assert.False(book.Release("b"));
         Assert.Equal(0, book.InUse("storage.ssd"));
+    }
+
+    [Fact]
+    public void TryAllocate_FitsAndRetried_AllocatesOnceAndHoldsNothing()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+
+        var first = book.TryAllocate(Hold("r", 60), Now.AddHours(1));
+        var retry = book.TryAllocate(Hold("r", 60), Now.AddHours(1));
+        var beyond = book.TryAllocate(Hold("s", 41), Now.AddHours(1));
+
+        Assert.Equal(60, first.Allocation!.Items.Single().Amount);
+        Assert.Same(first.Allocation, retry.Allocation);
+        Assert.Equal(DeclineReasons.InsufficientCapacity, beyond.DeclineReason);
+        Assert.Equal((60L, 0), (book.InUse("storage.ssd"), book.HoldCount));
+    }
+
+    [Fact]
+    public void LeaseEnded_CapacityBackAtOnce_RecordKeptUntilTheRequestReleasesIt()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        book.TryAllocate(Hold("r", 70), Now.AddHours(1));
+        book.TakeChanges();
+
+        Assert.Equal(["r"], book.PurgeExpired(Now.AddHours(1)));
+
+        Assert.Equal(0, book.InUse("storage.ssd"));
+        Assert.Equal(["r"], book.Ended.Keys);
+        Assert.Empty(book.TakeChanges());
+        Assert.True(book.Release("r"));
+        Assert.Equal([KeyValuePair.Create("r", (StoredAllocation?)null)], book.TakeChanges());
+        Assert.Empty(book.Ended);
+    }
+
+    [Fact]
+    public void Renew_MovesTheLeaseEnd_TheOldEndNoLongerEndsIt()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        book.TryAllocate(Hold("r", 10), Now.AddHours(1));
+
+        Assert.True(book.Renew("r", Now.AddHours(3)));
+
+        Assert.Empty(book.PurgeExpired(Now.AddHours(2)));
+        Assert.Equal(Now.AddHours(3), book.NextEnd);
+        Assert.Equal(["r"], book.PurgeExpired(Now.AddHours(3)));
+        Assert.False(book.Renew("r", Now.AddHours(5)));
+    }
+
+    [Fact]
+    public void Changes_OnlyWhatChangedSinceTheLastWrite_NeverTheWholeBook()
+    {
+        var loaded = Enumerable.Range(0, 1_000).Select(i => KeyValuePair.Create($"old-{i}", new StoredAllocation([new RequestItem("storage.ssd", 1)], Now.AddDays(1), Acknowledged: true)));
+        var book = new CapacityBook([new PoolDefinition { Resource = "storage.ssd", Total = 10_000 }], loaded);
+
+        book.TryAllocate(Hold("new", 5), Now.AddHours(1));
+        book.Release("old-7");
+
+        Assert.Equal(["new", "old-7"], book.TakeChanges().Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(1_000 - 1 + 5, book.InUse("storage.ssd"));
+    }
+
+    [Fact]
+    public void Unacknowledged_AskedAboutOnlyAfterAWholeRound_AndNotOnceAcknowledged()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        book.TryAllocate(Hold("quick", 1), Now.AddHours(1));
+        book.TryAllocate(Hold("orphan", 1), Now.AddHours(1));
+
+        Assert.Empty(book.NextCheckRound());
+        book.Acknowledge("quick");
+
+        Assert.Equal(["orphan"], book.NextCheckRound());
+        Assert.True(book.Allocations["quick"].Acknowledged);
+    }
+
+    [Fact]
+    public void LeaseOrder_AllocateAndReleaseMany_StaysTheSizeOfWhatIsLive()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        for (var i = 0; i < 50_000; i++)
+        {
+            book.TryAllocate(Hold($"r{i}", 1), Now.AddDays(30));
+            book.Release($"r{i}");
+            book.PurgeExpired(Now);
+        }
+
+        Assert.True(book.ScheduledLeaseEnds <= 1_024 + 1, $"the lease order holds {book.ScheduledLeaseEnds} entries for 0 live allocations");
     }
 
     private static CapacityBook Book(params PoolDefinition[] pools) => new(pools, []);
