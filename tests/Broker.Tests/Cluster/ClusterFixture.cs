@@ -57,6 +57,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"--Broker:FederationFile={federationFile}",
             "--Broker:Negotiation:HoldTtl=00:00:05",
             "--Broker:Directory:HomeCheckInterval=00:00:01",
+            // Allocations no request acknowledged are asked about within seconds, so the fault tests reach rest quickly.
+            "--Broker:Directory:AcknowledgementCheckInterval=00:00:01",
             "--Logging:LogLevel:Default=Warning",
             $"--Broker:Tls:CertificateFile={certificateFile}",
             "--Broker:Tls:CertificatePassword=cluster",
