@@ -23,6 +23,20 @@ public sealed record DataCenterSummary
     [Id(10)] public string? HostProvider { get; init; }
 
     public PoolSummary? Pool(string resource) => Array.Find(Pools, p => p.Resource == resource);
+
+    /// <summary>A registered data center's attributes with its pools as counted now.</summary>
+    public static DataCenterSummary Of(string provider, ProviderKind kind, Federation.DataCenterDefinition definition, PoolSummary[] pools, long version) => new()
+    {
+        Id = definition.Id,
+        Provider = provider,
+        ProviderKind = kind,
+        Location = definition.Location,
+        ProtectionLevel = definition.ProtectionLevel,
+        RenewableShare = definition.RenewableShare,
+        Pue = definition.Pue,
+        Pools = pools,
+        Version = version,
+    };
 }
 
 [GenerateSerializer, Immutable, Alias("broker.pool-summary")]

@@ -325,14 +325,17 @@ internal sealed class CapacityBook
 
     public PoolDefinition? Pool(string resource) => _pools.GetValueOrDefault(resource);
 
-    public PoolSummary Summarise(PoolDefinition pool) => new()
+    public PoolSummary Summarise(PoolDefinition pool) => SummaryOf(pool, _allocated.GetValueOrDefault(pool.Resource), _held.GetValueOrDefault(pool.Resource));
+
+    /// <summary>A pool as the directory and the capacity endpoints show it, with what is allocated and held of it.</summary>
+    public static PoolSummary SummaryOf(PoolDefinition pool, long allocated, long held) => new()
     {
         Resource = pool.Resource,
         Total = pool.Total,
         Capacity = CapacityOf(pool),
         Headroom = pool.Headroom,
-        Allocated = _allocated.GetValueOrDefault(pool.Resource),
-        Held = _held.GetValueOrDefault(pool.Resource),
+        Allocated = allocated,
+        Held = held,
         MinUnit = pool.MinUnit,
         MaxUnit = pool.MaxUnit,
         Step = pool.Step,

@@ -431,18 +431,9 @@ public sealed partial class DataCenterGrain(
             return null;
         }
 
-        var definition = registration.Definition;
-        return new DataCenterSummary
+        var pools = _book.Pools.OrderBy(p => p.Resource, StringComparer.Ordinal).Select(_book.Summarise).ToArray();
+        return DataCenterSummary.Of(registration.ProviderId, registration.ProviderKind, registration.Definition, pools, ++_summaryVersion) with
         {
-            Id = definition.Id,
-            Provider = registration.ProviderId,
-            ProviderKind = registration.ProviderKind,
-            Location = definition.Location,
-            ProtectionLevel = definition.ProtectionLevel,
-            RenewableShare = definition.RenewableShare,
-            Pue = definition.Pue,
-            Pools = _book.Pools.OrderBy(p => p.Resource, StringComparer.Ordinal).Select(_book.Summarise).ToArray(),
-            Version = ++_summaryVersion,
             HostSilo = silo.SiloAddress.ToString(),
             HostProvider = host.Provider,
         };

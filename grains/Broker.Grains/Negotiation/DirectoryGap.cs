@@ -21,31 +21,9 @@ internal static class DirectoryGap
         {
             foreach (var dc in provider.DataCenters.Where(dc => directory.Find(dc.Id) is null))
             {
-                unseen[dc.Id] = new DataCenterSummary
-                {
-                    Id = dc.Id,
-                    Provider = provider.Id,
-                    ProviderKind = provider.Kind,
-                    Location = dc.Location,
-                    ProtectionLevel = dc.ProtectionLevel,
-                    RenewableShare = dc.RenewableShare,
-                    Pue = dc.Pue,
-                    Pools = dc.Pools.Select(p => new PoolSummary
-                    {
-                        Resource = p.Resource,
-                        Total = p.Total,
-                        Capacity = CapacityBook.CapacityOf(p),
-                        Headroom = p.Headroom,
-                        Allocated = 0,
-                        Held = 0,
-                        MinUnit = p.MinUnit,
-                        MaxUnit = p.MaxUnit,
-                        Step = p.Step,
-                        PricePerUnitHour = p.PricePerUnitHour,
-                        AllocationRatio = p.AllocationRatio,
-                    }).ToArray(),
-                    Version = 0,
-                };
+                // Nothing counted as used: only the data center itself knows, and it is asked.
+                var pools = dc.Pools.Select(p => CapacityBook.SummaryOf(p, allocated: 0, held: 0)).ToArray();
+                unseen[dc.Id] = DataCenterSummary.Of(provider.Id, provider.Kind, dc, pools, version: 0);
             }
         }
 

@@ -87,17 +87,28 @@ internal sealed class NegotiationRound(
     /// <summary>Asks one data center for a hold; null (and a trace line) if it declines or cannot be reached.</summary>
     public async Task<PricedOffer?> AskAsync(Candidate candidate, RequestItem[] items, bool partial)
     {
+        var offer = await CallAsync(candidate, dc => dc.OfferAsync(new HoldRequest
+        {
+            RequestId = requestId,
+            Items = items,
+            Priority = spec.Priority,
+            AllowPartialStorage = partial,
+        }));
+        return offer is null ? null : Priced(offer, candidate);
+    }
+
+    /// <summary>
+    /// One call to a candidate that answers with an offer or a refusal; a refusal, or no answer at all, becomes a trace
+    /// line and null. Whoever did not answer may have acted all the same: a hold expires, an allocation nobody
+    /// acknowledges is asked about by its data center.
+    /// </summary>
+    private async Task<Offer?> CallAsync(Candidate candidate, Func<IDataCenterGrain, Task<OfferResult>> call)
+    {
         _asked.Add(candidate.Id);
         OfferResult result;
         try
         {
-            result = await grains.GetGrain<IDataCenterGrain>(candidate.Id).OfferAsync(new HoldRequest
-            {
-                RequestId = requestId,
-                Items = items,
-                Priority = spec.Priority,
-                AllowPartialStorage = partial,
-            });
+            result = await call(grains.GetGrain<IDataCenterGrain>(candidate.Id));
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)
         {
@@ -112,7 +123,7 @@ internal sealed class NegotiationRound(
         }
 
         _offersTotal++;
-        return Priced(offer, candidate);
+        return offer;
     }
 
     /// <summary>
@@ -121,32 +132,17 @@ internal sealed class NegotiationRound(
     /// </summary>
     public async Task<Allocation?> AllocateDirectAsync(Candidate candidate)
     {
-        _asked.Add(candidate.Id);
         if (LeaseExpiresAt == default)
         {
             LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
         }
 
-        OfferResult result;
-        try
+        var offer = await CallAsync(candidate, dc => dc.AllocateAsync(new HoldRequest { RequestId = requestId, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt));
+        if (offer is null)
         {
-            result = await grains.GetGrain<IDataCenterGrain>(candidate.Id).AllocateAsync(
-                new HoldRequest { RequestId = requestId, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt);
-        }
-        catch (Exception error) when (error is TimeoutException or OrleansException)
-        {
-            // It may have allocated all the same: the data center asks about an allocation nobody acknowledges.
-            result = OfferResult.Declined(DeclineReasons.Unreachable);
-        }
-
-        if (result.Offer is not { } offer)
-        {
-            SawHeldCapacity |= result.DeclineReason == DeclineReasons.CapacityHeld;
-            _trace.Add(new TraceEntry(candidate.Id, candidate.DataCenter.Provider, TraceOutcome.Declined, result.DeclineReason, null));
             return null;
         }
 
-        _offersTotal++;
         var priced = Priced(offer, candidate);
         priced.Score = candidate.Score;
         if (spec.Constraints.MaxHourlyCost is { } max && priced.HourlyCost > max)
