@@ -19,6 +19,11 @@ public static class LoadTest
     public static async Task<RunResult> RunAsync(LoadTestOptions options, TextWriter progress, IOutageControl? outage = null, CancellationToken cancellationToken = default)
     {
         var shape = JsonSerializer.Deserialize<FederationFile>(await File.ReadAllTextAsync(ShapeFile, cancellationToken), BrokerJsonOptions.Default)!;
+        if (options.Scenario == ScenarioKind.Fill)
+        {
+            return await FillTest.RunAsync(options, shape, progress, cancellationToken);
+        }
+
         var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants, options.DataCenters);
         var plan = DemandPlan.Create(world, options.Scenario, options.Duration, options.Seed, options.SpikeState);
         if (options.Scenario == ScenarioKind.ProviderOutage && outage is null)
@@ -28,7 +33,8 @@ public static class LoadTest
 
         var started = DateTimeOffset.UtcNow;
         progress.WriteLine($"{Scenarios.Name(options.Scenario)}: {plan.Arrivals.Count:N0} requests over {options.Duration.TotalSeconds:0} s per phase, "
-            + $"{world.Tenants.Count} authorities, {world.DataCenters.Count()} data centers, target {(options.Target?.ToString() ?? "in-process")}");
+            + $"{world.Tenants.Count} authorities, {world.DataCenters.Count()} data centers, target {(options.Target?.ToString() ?? "in-process")}"
+            + (options.Keep ? "; allocations kept to the end of each phase (--keep)" : ""));
         await using IBrokerTarget target = options.Target is null ? new InProcessTarget() : new HttpTarget(options.Target, options.AdminToken);
         if (options.WarmUp > TimeSpan.Zero)
         {
@@ -41,7 +47,7 @@ public static class LoadTest
         foreach (var isolated in options.Compare ? new[] { false, true } : [false])
         {
             await target.PrepareAsync(world, cancellationToken);
-            var runner = new PhaseRunner(target, world, plan, progress, outage);
+            var runner = new PhaseRunner(target, world, plan, progress, outage, options.Keep);
             phases.Add(await runner.RunAsync(isolated ? "isolated" : "federated", isolated, cancellationToken));
         }
 
@@ -50,7 +56,7 @@ public static class LoadTest
         {
             progress.WriteLine($"ceiling: {options.CeilingWorkers} workers, {options.CeilingDuration.TotalSeconds:0} s of decisions, then as long of {target.TrivialCallName}");
             await target.PrepareAsync(world, cancellationToken);
-            ceiling = await CeilingProbe.RunAsync(target, plan, options.CeilingDuration, options.CeilingWorkers, cancellationToken);
+            ceiling = await CeilingProbe.RunAsync(target, plan.Arrivals, options.CeilingDuration, options.CeilingWorkers, cancellationToken);
         }
 
         var result = new RunResult(
@@ -65,7 +71,8 @@ public static class LoadTest
             new WorldInfo(world.Providers.Count(), world.DataCenters.Count(), world.Tenants.Count, plan.Arrivals.Count),
             plan.SpikeState,
             phases,
-            ceiling);
+            ceiling,
+            options.Keep);
         await WriteAsync(result, options.OutDirectory, cancellationToken);
         return result;
     }

@@ -1,18 +1,19 @@
 using System.CommandLine;
 using Broker.LoadTests.Demand;
+using Broker.LoadTests.Targets;
 
 namespace Broker.LoadTests;
 
 /// <summary>
 /// <c>dotnet run -c Release --project loadtests/Broker.LoadTests -- --scenario &lt;name&gt; --duration &lt;s&gt;
-/// [--rate &lt;r/s&gt;] [--target &lt;url&gt; | --in-process] --out &lt;dir&gt;</c>. Exits 0 when the invariants held,
-/// 2 when they did not, 1 for a wrong command line.
+/// [--rate &lt;r/s&gt;] [--target &lt;url&gt; | --in-process] --out &lt;dir&gt;</c>, for <c>fill</c> also
+/// <c>--target-allocations &lt;n&gt;</c>. Exits 0 when the invariants held, 2 when they did not, 1 for a wrong command line.
 /// </summary>
 public static class LoadTestCommandLine
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var scenario = new Option<string>("--scenario") { Description = "steady | election-night | storage-burst | provider-outage", Required = true };
+        var scenario = new Option<string>("--scenario") { Description = "steady | election-night | storage-burst | provider-outage | fill", Required = true };
         scenario.AcceptOnlyFromAmong(Enum.GetValues<ScenarioKind>().Select(Scenarios.Name).ToArray());
         var duration = new Option<int>("--duration") { Description = "Seconds per phase (1-3600)", Required = true };
         var rate = new Option<double>("--rate") { Description = "Requests per second of all authorities at base rate", DefaultValueFactory = _ => 200 };
@@ -28,9 +29,15 @@ public static class LoadTestCommandLine
         var adminToken = new Option<string>("--admin-token") { Description = "The target's federation admin token [env: BROKER_ADMIN_TOKEN]", DefaultValueFactory = _ => "demo-federation-admin" };
         var spikeState = new Option<string?>("--spike-state") { Description = "Election night's state, e.g. DE-NW (default: the busiest)" };
         var outageProvider = new Option<string?>("--outage-provider") { Description = "provider-outage: whose silo to stop (default: one not under --target)" };
+        var keep = new Option<bool>("--keep") { Description = "Never release an allocation during a phase, only at its end" };
+        var targetAllocations = new Option<int>("--target-allocations") { Description = "fill: live allocations to reach (100-10,000,000)", DefaultValueFactory = _ => 100_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "fill: requests in flight at once (1-1,024)", DefaultValueFactory = _ => 64 };
+        var settle = new Option<int>("--settle-seconds") { Description = "fill: seconds to wait after the fill before reading memory again", DefaultValueFactory = _ => 0 };
+        var noRelease = new Option<bool>("--no-release") { Description = "fill: leave everything kept allocated at the end" };
         var root = new RootCommand("Open-model load against the broker, with the federation and each provider on its own side by side.")
         {
             scenario, duration, rate, target, inProcess, outDir, seed, tenants, dataCenters, noCompare, warmUp, ceiling, adminToken, spikeState, outageProvider,
+            keep, targetAllocations, concurrency, settle, noRelease,
         };
         root.Validators.Add(result =>
         {
@@ -54,10 +61,20 @@ public static class LoadTestCommandLine
                 result.AddError("--datacenters must be 9 (one per provider) to 20,000");
             }
 
-            if (result.GetValue(rate) is <= 0 or > 100_000)
+            // A command's validator sees an option left out as default(T), not as its DefaultValueFactory's value
+            // (System.CommandLine 2.0): options with defaults are checked only when given.
+            if (Given(result, rate) is <= 0 or > 100_000)
             {
                 result.AddError("--rate must be above 0 and at most 100,000 requests/s");
             }
+
+            if (Given(result, tenants) is < 1 or > 50_000)
+            {
+                result.AddError("--tenants must be 1 to 50,000");
+            }
+
+            FillErrors(result.GetValue(scenario), Given(result, targetAllocations), Given(result, concurrency), result.GetValue(settle), result.GetValue(duration), result.GetValue(noRelease))
+                .ToList().ForEach(result.AddError);
         });
 
         var parsed = root.Parse(args);
@@ -83,11 +100,52 @@ public static class LoadTestCommandLine
             AdminToken = Environment.GetEnvironmentVariable("BROKER_ADMIN_TOKEN") ?? parsed.GetValue(adminToken)!,
             SpikeState = parsed.GetValue(spikeState),
             OutageProvider = parsed.GetValue(outageProvider),
+            Keep = parsed.GetValue(keep),
+            TargetAllocations = parsed.GetValue(targetAllocations),
+            Concurrency = parsed.GetValue(concurrency),
+            SettleSeconds = TimeSpan.FromSeconds(parsed.GetValue(settle)),
+            Release = !parsed.GetValue(noRelease),
         };
         var result = await LoadTest.RunAsync(options, output);
         await output.WriteLineAsync($"wrote {Path.GetFullPath(options.OutDirectory)}: result.json, summary.md, charts; invariants {(result.InvariantsHold ? "hold" : "VIOLATED")}");
         return result.InvariantsHold ? 0 : 2;
     }
+
+    /// <summary>The option's value if the command line names it, else null.</summary>
+    private static T? Given<T>(System.CommandLine.Parsing.CommandResult result, Option<T> option) where T : struct =>
+        result.GetResult(option) is { Implicit: false } given ? given.GetValueOrDefault<T>() : null;
+
+    private static IEnumerable<string> FillErrors(string? scenario, int? targetAllocations, int? concurrency, int settle, int duration, bool noRelease)
+    {
+        if (targetAllocations is < 100 or > 10_000_000)
+        {
+            yield return "--target-allocations must be 100 to 10,000,000";
+        }
+
+        if (concurrency is < 1 or > 1_024)
+        {
+            yield return "--concurrency must be 1 to 1,024";
+        }
+
+        if (settle is < 0 or > 3_600)
+        {
+            yield return "--settle-seconds must be 0 to 3,600";
+        }
+
+        if (noRelease && scenario != Scenarios.Name(ScenarioKind.Fill))
+        {
+            yield return "--no-release is for --scenario fill: the other scenarios check that everything was given back";
+        }
+
+        // Kept allocations hold a load lease of an hour: all of them must still be live when memory is read.
+        if (scenario == Scenarios.Name(ScenarioKind.Fill) && duration + settle > FillLeaseBudgetSeconds)
+        {
+            yield return $"fill: --duration plus --settle-seconds must be at most {FillLeaseBudgetSeconds:N0} s, so that no kept allocation's lease ({LoadLease.Iso}) runs out before the end";
+        }
+    }
+
+    /// <summary>The load lease less 10 minutes for memory readings and the release: 3,000 s.</summary>
+    private static int FillLeaseBudgetSeconds => (int)(LoadLease.Duration - TimeSpan.FromMinutes(10)).TotalSeconds;
 
     private static bool IsLoopback(Uri uri) =>
         uri.Scheme is "http" or "https" && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));

@@ -47,6 +47,21 @@ public sealed record LoadTestOptions
     /// <summary>The provider whose silo the provider-outage scenario stops; default: one not behind <see cref="Target"/>.</summary>
     public string? OutageProvider { get; init; }
 
+    /// <summary>Never release an allocation during a phase, only at its end (fill always keeps).</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>fill: how many live allocations to reach.</summary>
+    public int TargetAllocations { get; init; } = 100_000;
+
+    /// <summary>fill: requests in flight at once (closed loop).</summary>
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>fill: how long to wait after the fill before reading the silo's memory once more.</summary>
+    public TimeSpan SettleSeconds { get; init; } = TimeSpan.Zero;
+
+    /// <summary>fill: release everything kept at the end (<c>--no-release</c> leaves it allocated).</summary>
+    public bool Release { get; init; } = true;
+
     /// <summary>The script that stops and starts silos (<c>stop-silo</c> / <c>start-silo</c> / <c>status</c>).</summary>
     public string ClusterScript { get; init; } = "deploy/local-cluster.sh";
 }

@@ -34,6 +34,7 @@ public sealed class DemandPlan
         var state = scenario == ScenarioKind.ElectionNight ? spikeState ?? BusiestState(world) : null;
         var arrivals = new List<Arrival>();
         var locations = world.DataCenters.Select(dc => dc.Location).ToHashSet(StringComparer.Ordinal);
+        var tenants = world.Tenants.ToArray();
         var carry = 0.0;
         for (var second = 0; second < seconds; second++)
         {
@@ -45,7 +46,7 @@ public sealed class DemandPlan
             var weights = Weights.Normalised(rates);
             for (var i = 0; i < count; i++)
             {
-                var tenant = faker.Random.WeightedRandom(world.Tenants.ToArray(), weights);
+                var tenant = faker.Random.WeightedRandom(tenants, weights);
                 var at = TimeSpan.FromSeconds(second + ((double)i / count));
                 arrivals.Add(new Arrival(arrivals.Count, at, tenant, Ask(faker, tenant, locations), Hold(faker), IsBurst: false));
             }
@@ -62,12 +63,19 @@ public sealed class DemandPlan
 
     private static LoadAsk Ask(Faker faker, LoadTenant tenant, HashSet<string> locations)
     {
+        var (demand, level, residency) = Constraints(faker, tenant, locations);
+        return new LoadAsk(LoadWorld.Resource(demand.BaseClass), faker.Random.Long(demand.MinAmount, demand.MaxAmount), level, residency, Splittable: false);
+    }
+
+    /// <summary>What an authority's ask is for and where it may go: the class by its share, the protection level, the residency.</summary>
+    internal static (ResourceDemand Demand, string Level, string Residency) Constraints(Faker faker, LoadTenant tenant, HashSet<string> locations)
+    {
         var demand = faker.Random.WeightedRandom(ResourceMix.Classes.ToArray(), ResourceMix.Classes.Select(c => (float)c.Share).ToArray());
         var level = faker.Random.WeightedRandom(["normal", "high", "very-high"], [0.6f, 0.3f, 0.1f]);
         // Mostly anywhere in the country, some only in their own state (where the federation has a data center there), a few anywhere in the EU.
         var ownState = locations.Contains(tenant.Location) ? tenant.Location : tenant.Country;
         var residency = faker.Random.WeightedRandom([tenant.Country, ownState, "EU"], [0.7f, 0.2f, 0.1f]);
-        return new LoadAsk(LoadWorld.Resource(demand.BaseClass), faker.Random.Long(demand.MinAmount, demand.MaxAmount), level, residency, Splittable: false);
+        return (demand, level, residency);
     }
 
     /// <summary>Exponential around <see cref="ResourceMix.MeanHoldSeconds"/>, cut at 5× so that every run ends.</summary>

@@ -14,6 +14,9 @@ public enum ScenarioKind
 
     /// <summary>Base load against a multi-process cluster; one provider's silo stops at a third of the run and comes back at two thirds.</summary>
     ProviderOutage,
+
+    /// <summary>A closed loop of small asks that are kept, until a target number of allocations is live: does a decision cost the same in a full federation?</summary>
+    Fill,
 }
 
 public static class Scenarios

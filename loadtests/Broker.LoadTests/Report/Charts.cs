@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace Broker.LoadTests.Report;
 
-/// <summary>The run drawn over time: throughput of every phase, latency percentiles and utilisation per provider.</summary>
+/// <summary>The run drawn over time: throughput of every phase, latency percentiles and utilisation per provider; a fill's rate against live allocations.</summary>
 public static class Charts
 {
     private const int Width = 1000;
@@ -16,6 +16,11 @@ public static class Charts
         {
             files.Add(Latency(run.Phases[0], directory));
             files.AddRange(run.Phases.Select((phase, i) => Utilisation(phase, directory, i == 0 ? "utilisation.png" : $"utilisation-{phase.Name}.png")));
+        }
+
+        if (run.Fill is { } fill)
+        {
+            files.Add(FillChart.Write(fill, run.Ceiling, Path.Combine(directory, "fill-rate.png"), Width, Height));
         }
 
         return files;

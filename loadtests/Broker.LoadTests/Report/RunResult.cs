@@ -2,7 +2,10 @@ using Broker.LoadTests.Running;
 
 namespace Broker.LoadTests.Report;
 
-/// <summary>Everything one run measured: written as <c>result.json</c>, summarised in <c>summary.md</c>, drawn in the charts.</summary>
+/// <summary>
+/// Everything one run measured: written as <c>result.json</c>, summarised in <c>summary.md</c>, drawn in the charts.
+/// <paramref name="Keep"/>: allocations were released only at the end of each phase; <paramref name="Fill"/>: a fill run's own figures.
+/// </summary>
 public sealed record RunResult(
     string Scenario,
     string Mode,
@@ -15,7 +18,9 @@ public sealed record RunResult(
     WorldInfo World,
     string? SpikeState,
     IReadOnlyList<PhaseResult> Phases,
-    CeilingResult? Ceiling)
+    CeilingResult? Ceiling,
+    bool Keep = false,
+    FillResult? Fill = null)
 {
     /// <summary>Whether every phase kept the invariants (no overcommit, every request terminal, everything given back).</summary>
     public bool InvariantsHold => Phases.All(p => p.Invariants.Hold);

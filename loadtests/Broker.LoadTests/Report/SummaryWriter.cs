@@ -27,10 +27,19 @@ public static class SummaryWriter
         var md = new StringBuilder();
         Line(md, $"# Load test: {run.Scenario}");
         Line(md);
-        Line(md, $"{run.Mode}{(run.Target is null ? "" : " against " + run.Target)}, {run.DurationSeconds:0} s at {run.Rate:0} requests/s base rate, seed {run.Seed}, started {run.StartedAt:yyyy-MM-dd HH:mm} UTC.");
-        Line(md, $"Machine: {run.Machine.Cores} cores, {run.Machine.Os}, {run.Machine.Runtime}.");
-        Line(md, $"World: {run.World.Providers} providers, {run.World.DataCenters} data centers, {run.World.Tenants} authorities; {run.World.PlannedRequests:N0} requests planned per phase."
-            + (run.SpikeState is null ? "" : $" Election night in {run.SpikeState}: its authorities at 20x from 30 % to 70 % of the run."));
+        if (run.Fill is { } fill)
+        {
+            FillSummary.Header(md, run, fill);
+        }
+        else
+        {
+            Line(md, $"{run.Mode}{(run.Target is null ? "" : " against " + run.Target)}, {run.DurationSeconds:0} s at {run.Rate:0} requests/s base rate, seed {run.Seed}, started {run.StartedAt:yyyy-MM-dd HH:mm} UTC.");
+            Line(md, $"Machine: {run.Machine.Cores} cores, {run.Machine.Os}, {run.Machine.Runtime}.");
+            Line(md, $"World: {run.World.Providers} providers, {run.World.DataCenters} data centers, {run.World.Tenants} authorities; {run.World.PlannedRequests:N0} requests planned per phase."
+                + (run.SpikeState is null ? "" : $" Election night in {run.SpikeState}: its authorities at 20x from 30 % to 70 % of the run.")
+                + (run.Keep ? " Allocations kept to the end of each phase (`--keep`)." : ""));
+        }
+
         Line(md);
         Line(md, "## Served");
         Line(md);
@@ -64,15 +73,25 @@ public static class SummaryWriter
 
         Row(md, run, "failed calls asked again: allocated / rejected / unresolved", p => $"{p.Resolution.Allocated} / {p.Resolution.Rejected} / {p.Resolution.Unresolved}");
         Line(md);
-        Line(md, "Latency counts from each request's planned send time (open model), so queueing in the harness or the broker is included.");
-        Line(md);
+        if (run.Fill is { } filled)
+        {
+            Line(md);
+            FillSummary.Sections(md, filled);
+        }
+        else
+        {
+            Line(md, "Latency counts from each request's planned send time (open model), so queueing in the harness or the broker is included.");
+            Line(md);
+        }
+
         Line(md, "## Invariants");
         Line(md);
         foreach (var phase in run.Phases)
         {
             var i = phase.Invariants;
             Line(md, $"- {phase.Name}: {(i.Hold ? "hold" : "**VIOLATED**")} — {i.CapacitySamples} capacity samples, {i.OvercommittedPoolSamples} overcommitted pools seen, "
-                + $"{i.UnresolvedRequests} requests not terminal, {i.AllocatedAfterCleanup:N0} units still allocated after the harness released everything.");
+                + $"{i.UnresolvedRequests} requests not terminal, "
+                + (i.Released ? $"{i.AllocatedAfterCleanup:N0} units still allocated after the harness released everything." : $"{i.AllocatedAfterCleanup:N0} units left allocated on purpose (`--no-release`)."));
         }
 
         foreach (var e in run.Phases.SelectMany(p => p.Events.Select(e => (p.Name, e))))
@@ -85,12 +104,13 @@ public static class SummaryWriter
             Line(md);
             Line(md, "## Ceiling");
             Line(md);
-            Line(md, $"Closed loop, {c.Workers} workers, {c.Seconds:0} s each: **{c.DecisionsPerSecond:N0} decisions/s** (each allocation released again at once) "
+            Line(md, $"Closed loop, {c.Workers} workers, {c.Seconds:0} s each{(run.Fill is null ? "" : ", with the fill's asks on the empty federation before the fill")}: **{c.DecisionsPerSecond:N0} decisions/s** (each allocation released again at once) "
                 + $"vs **{c.TrivialCallsPerSecond:N0} {c.TrivialCall}/s** on the same path: a decision costs about {c.DecisionCostInTrivialCalls:0.#} trivial calls.");
         }
 
         Line(md);
-        Line(md, "Charts: `throughput.png`, `latency.png`, `utilisation.png` (first phase), `utilisation-isolated.png`.");
+        Line(md, "Charts: `throughput.png`, `latency.png`, `utilisation.png` (first phase)"
+            + string.Concat(run.Phases.Skip(1).Select(p => $", `utilisation-{p.Name}.png`")) + (run.Fill is null ? "." : ", `fill-rate.png` (decisions/s against live allocations)."));
         return md.ToString();
     }
 

@@ -18,23 +18,10 @@ public sealed record CeilingResult(
 
 public static class CeilingProbe
 {
-    public static async Task<CeilingResult> RunAsync(IBrokerTarget target, DemandPlan plan, TimeSpan duration, int workers, CancellationToken cancellationToken)
+    public static async Task<CeilingResult> RunAsync(IBrokerTarget target, IReadOnlyList<Arrival> arrivals, TimeSpan duration, int workers, CancellationToken cancellationToken)
     {
-        var nonce = Guid.NewGuid().ToString("N")[..12];
-        var next = -1;
-        // Each allocation is released again at once, so the pools never fill up; the releases are not counted.
-        var decisions = await LoopAsync(workers, duration, async ct =>
-        {
-            var arrival = plan.Arrivals[(int)((uint)Interlocked.Increment(ref next) % (uint)plan.Arrivals.Count)];
-            var decision = await target.RequestAsync(arrival, $"{nonce}-ceiling-{next}", isolated: false, ct);
-            if (decision is { Kind: DecisionKind.Allocated, RequestId: { } id })
-            {
-                await target.ReleaseAsync(arrival, id, ct);
-            }
-
-            return decision.Kind is DecisionKind.Allocated or DecisionKind.Rejected;
-        }, cancellationToken);
-        var trivial = await LoopAsync(workers, duration, async ct =>
+        var (_, decisions) = await DecideAndReleaseAsync(target, arrivals, duration, workers, long.MaxValue, cancellationToken);
+        var (_, trivial) = await LoopAsync(workers, duration, long.MaxValue, async (_, ct) =>
         {
             await target.TrivialCallAsync(ct);
             return true;
@@ -48,19 +35,49 @@ public static class CeilingProbe
             decisions == 0 ? 0 : Math.Round(trivial / decisions, 1));
     }
 
-    /// <summary>Calls per second that succeeded, over the time the loop ran.</summary>
-    private static async Task<double> LoopAsync(int workers, TimeSpan duration, Func<CancellationToken, Task<bool>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closed loop over <paramref name="arrivals"/> (cycling) for <paramref name="duration"/> or <paramref name="maxCalls"/> calls,
+    /// whichever first; each allocation is released again at once, so the pools never fill up (the releases are not counted).
+    /// Returns the decisions made and their rate.
+    /// </summary>
+    public static Task<(long Calls, double PerSecond)> DecideAndReleaseAsync(
+        IBrokerTarget target, IReadOnlyList<Arrival> arrivals, TimeSpan duration, int workers, long maxCalls, CancellationToken cancellationToken)
+    {
+        var nonce = Guid.NewGuid().ToString("N")[..12];
+        return LoopAsync(workers, duration, maxCalls, async (n, ct) =>
+        {
+            var arrival = arrivals[(int)(n % arrivals.Count)];
+            var decision = await target.RequestAsync(arrival, $"{nonce}-ceiling-{n}", isolated: false, ct);
+            if (decision is { Kind: DecisionKind.Allocated, RequestId: { } id })
+            {
+                await target.ReleaseAsync(arrival, id, ct);
+            }
+
+            return decision.Kind is DecisionKind.Allocated or DecisionKind.Rejected;
+        }, cancellationToken);
+    }
+
+    /// <summary>Calls that succeeded, and their rate over the time the loop ran; call n gets its number.</summary>
+    private static async Task<(long Calls, double PerSecond)> LoopAsync(
+        int workers, TimeSpan duration, long maxCalls, Func<long, CancellationToken, Task<bool>> call, CancellationToken cancellationToken)
     {
         var done = 0L;
+        var next = -1L;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(
             async () =>
             {
                 while (clock.Elapsed < duration)
                 {
+                    var n = Interlocked.Increment(ref next);
+                    if (n >= maxCalls)
+                    {
+                        return;
+                    }
+
                     try
                     {
-                        if (await call(cancellationToken))
+                        if (await call(n, cancellationToken))
                         {
                             Interlocked.Increment(ref done);
                         }
@@ -72,6 +89,6 @@ public static class CeilingProbe
                 }
             },
             cancellationToken)));
-        return done / clock.Elapsed.TotalSeconds;
+        return (done, done / clock.Elapsed.TotalSeconds);
     }
 }

@@ -34,11 +34,12 @@ public sealed record Resolution(int Asked, int Allocated, int Rejected, int Unre
 
 /// <summary>
 /// What must hold whatever the load: no pool ever gives out more than it has, every request ends allocated
-/// or rejected, and after the harness released everything nothing stays allocated.
+/// or rejected, and after the harness released everything nothing stays allocated (unless it was told to
+/// keep everything: <paramref name="Released"/> false, a fill run's <c>--no-release</c>).
 /// </summary>
-public sealed record Invariants(int CapacitySamples, int OvercommittedPoolSamples, int UnresolvedRequests, long AllocatedAfterCleanup)
+public sealed record Invariants(int CapacitySamples, int OvercommittedPoolSamples, int UnresolvedRequests, long AllocatedAfterCleanup, bool Released = true)
 {
-    public bool Hold => CapacitySamples > 0 && OvercommittedPoolSamples == 0 && UnresolvedRequests == 0 && AllocatedAfterCleanup == 0;
+    public bool Hold => CapacitySamples > 0 && OvercommittedPoolSamples == 0 && UnresolvedRequests == 0 && (AllocatedAfterCleanup == 0 || !Released);
 }
 
 /// <summary>One second of a phase: requests due, decisions completed, their latency, and each provider's utilisation then.</summary>

@@ -10,9 +10,10 @@ namespace Broker.LoadTests.Running;
 /// Runs one phase of a plan against a target as an open model: every request is sent at its planned time
 /// whether or not earlier ones were answered, and its latency counts from that planned time, so a slow
 /// broker cannot hide its slowness by slowing the load down. Allocations are released after their hold
-/// time; at the end everything still held is released and what must hold is checked.
+/// time, or with <paramref name="keep"/> only at the end; at the end everything still held is released and
+/// what must hold is checked.
 /// </summary>
-public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPlan plan, TextWriter progress, IOutageControl? outage = null)
+public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPlan plan, TextWriter progress, IOutageControl? outage = null, bool keep = false)
 {
     /// <summary>Requests in flight beyond which the harness drops arrivals rather than exhaust itself; drops are reported.</summary>
     public const int MaxInFlight = 20_000;
@@ -66,7 +67,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
         await stop.CancelAsync();
         await Task.WhenAll(sampling, releasing);
         await releases.ReleaseAllAsync(cancellationToken);
-        var after = await SettledAllocationAsync(cancellationToken);
+        var after = await SettledAllocationAsync(target, world, cancellationToken);
 
         var decided = outcomes.Count(o => o?.Kind is DecisionKind.Allocated or DecisionKind.Rejected);
         var allocated = outcomes.Count(o => o?.Kind == DecisionKind.Allocated);
@@ -117,7 +118,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
         {
             case DecisionKind.Allocated:
                 counters.Allocated(now, latency, decision.Tier ?? "unknown");
-                releases.Add(arrival, decision.RequestId!, now + arrival.Hold);
+                releases.Add(arrival, decision.RequestId!, keep ? TimeSpan.MaxValue : now + arrival.Hold);
                 break;
             case DecisionKind.Rejected:
                 counters.Rejected(now, latency, decision.Code ?? "unknown");
@@ -167,7 +168,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
     /// What stays allocated in the load world once every release went through. The HTTP view is the directory's,
     /// which may lag: after a silo failure a data center's last summary can wait for its next republish (30 s).
     /// </summary>
-    private async Task<long> SettledAllocationAsync(CancellationToken cancellationToken)
+    internal static async Task<long> SettledAllocationAsync(IBrokerTarget target, LoadWorld world, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(45);
         while (true)

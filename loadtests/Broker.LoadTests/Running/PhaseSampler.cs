@@ -8,9 +8,11 @@ namespace Broker.LoadTests.Running;
 
 /// <summary>
 /// Once a second: drains the latency recorder into that second's percentiles and the phase's total, reads
-/// every pool's capacity (utilisation per provider, overcommit check), and prints a progress line.
+/// every pool's capacity (utilisation per provider, overcommit check), and prints a progress line, ending
+/// with what <paramref name="status"/> adds for that second (a fill run: the live allocations).
 /// </summary>
-public sealed class PhaseSampler(IBrokerTarget target, LoadWorld world, PhaseCounters counters, Stopwatch clock, TextWriter progress, string name, int seconds)
+public sealed class PhaseSampler(
+    IBrokerTarget target, LoadWorld world, PhaseCounters counters, Stopwatch clock, TextWriter progress, string name, int seconds, Func<int, string>? status = null)
 {
     private readonly LongHistogram _total = new(600_000_000, 3);
     private readonly List<SecondSample> _timeline = [];
@@ -85,6 +87,6 @@ public sealed class PhaseSampler(IBrokerTarget target, LoadWorld world, PhaseCou
         _timeline.Add(sample);
         progress.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[{name}] {second + 1,4}/{seconds} s  due {sent,6:N0}  decided {decided,6:N0}  allocated {allocated,6:N0}  rejected {rejected,5:N0}  failed {failed,4:N0}  p50 {sample.P50,7:0.00} ms  p99 {sample.P99,8:0.00} ms  in flight {counters.InFlight,5:N0}"));
+            $"[{name}] {second + 1,4}/{seconds} s  due {sent,6:N0}  decided {decided,6:N0}  allocated {allocated,6:N0}  rejected {rejected,5:N0}  failed {failed,4:N0}  p50 {sample.P50,7:0.00} ms  p99 {sample.P99,8:0.00} ms  in flight {counters.InFlight,5:N0}{status?.Invoke(second)}"));
     }
 }

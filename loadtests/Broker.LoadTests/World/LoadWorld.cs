@@ -75,6 +75,24 @@ public sealed class LoadWorld
         return new LoadWorld(federation, tenants);
     }
 
+    /// <summary>
+    /// The same world with every pool's total set per resource class (load world names), and every partner
+    /// contract capped at the same; classes not named keep what they have.
+    /// </summary>
+    public LoadWorld WithPoolTotals(IReadOnlyDictionary<string, long> totals) => new(
+        Federation with
+        {
+            Providers = Federation.Providers.Select(p => p with
+            {
+                DataCenters = p.DataCenters.Select(dc => dc with
+                {
+                    Pools = dc.Pools.Select(pool => totals.TryGetValue(pool.Resource, out var total) ? pool with { Total = total } : pool).ToArray(),
+                }).ToArray(),
+                Contracts = p.Contracts.Select(c => totals.TryGetValue(c.Resource, out var total) ? c with { MaxAmount = total } : c).ToArray(),
+            }).ToArray(),
+        },
+        Tenants);
+
     private static LoadTenant[] GenerateTenants(Faker faker, ProviderEntry[] members, double baseRate, int tenantCount)
     {
         // Larger providers serve more authorities: weight by their data centers' compute.
