@@ -459,7 +459,7 @@ public sealed partial class DataCenterGrain(
     {
         try
         {
-            do
+            while (true)
             {
                 _publishAgain = false;
                 var summary = Summarise();
@@ -467,8 +467,16 @@ public sealed partial class DataCenterGrain(
                 {
                     await GrainFactory.GetGrain<IDirectoryPartitionGrain>(DirectoryPartitions.Of(summary.Id)).PublishAsync(summary);
                 }
+
+                if (!_publishAgain)
+                {
+                    break;
+                }
+
+                // Under load every decision changes the summary; silos pull only every refresh interval, so one push
+                // per half interval carries all that they could see, instead of one push per decision.
+                await Task.Delay(directory.Value.RefreshInterval / 2);
             }
-            while (_publishAgain);
         }
         catch (Exception error)
         {
