@@ -179,7 +179,8 @@ internal sealed class CapacityBook
                 return (null, item.Amount <= freeWithoutHolds ? DeclineReasons.CapacityHeld : DeclineReasons.InsufficientCapacity);
             }
 
-            granted[i] = item with { Amount = amount };
+            // The pool's own string for the class: a million allocations share it instead of each keeping a copy.
+            granted[i] = new RequestItem(pool.Resource, amount);
         }
 
         return (granted, null);

@@ -90,7 +90,7 @@ public sealed partial class RequestGrain(
     {
         if (_record.State != RequestState.None)
         {
-            var same = _record.Tenant == command.Tenant && _record.Fingerprint == command.Spec.CanonicalForm();
+            var same = _record.Tenant == command.Tenant && _record.Spec!.CanonicalForm() == command.Spec.CanonicalForm();
             return same
                 ? new SubmitOutcome(SubmitKind.Existing, await CurrentAsync())
                 : new SubmitOutcome(SubmitKind.Conflict, null);
@@ -108,7 +108,6 @@ public sealed partial class RequestGrain(
             HomeProvider = command.HomeProvider,
             SubmittedBy = command.By,
             Spec = command.Spec,
-            Fingerprint = command.Spec.CanonicalForm(),
             CreatedAt = time.GetUtcNow(),
         };
         StartNegotiation(enteredGate: true);

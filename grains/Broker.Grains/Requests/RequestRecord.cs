@@ -12,8 +12,7 @@ public sealed class RequestRecord
     [Id(1)] public string Tenant { get; set; } = "";
     [Id(2)] public string HomeProvider { get; set; } = "";
     [Id(3)] public RequestSpec? Spec { get; set; }
-    /// <summary>The spec's canonical form: a retry must match it exactly.</summary>
-    [Id(4)] public string Fingerprint { get; set; } = "";
+    // Id 4 held the spec's canonical form; a retry is now compared with the stored spec itself, saving its copy per request.
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
     [Id(6)] public DateTimeOffset? DecidedAt { get; set; }
     [Id(7)] public DateTimeOffset? EndedAt { get; set; }

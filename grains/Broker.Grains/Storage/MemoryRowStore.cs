@@ -2,20 +2,22 @@ namespace Broker.Grains.Storage;
 
 /// <summary>
 /// The embedded mode's store: rows in this process, nothing durable. One lock orders every commit, so a commit is
-/// atomic as in PostgreSQL. An owner's rows are a hash map with a sorted set of keys beside it: a write costs
-/// O(log n) of the owner's rows, never a copy or shift of them.
+/// atomic as in PostgreSQL. Every row is in one hash map; an owner of several rows also has a sorted set of its keys, so
+/// a write costs O(log n) of the owner's rows, never a copy or shift of them. A row with the empty key is its owner's
+/// only row by convention (a request's record, a grain's state): it gets no sorted set, which would cost more than the row.
 /// </summary>
 /// <remarks>Rows live only in this process: several silos would each see their own. Use PostgreSQL for a cluster.</remarks>
 public sealed class MemoryRowStore : IRowStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Table, string Owner), OwnerRows> _owners = [];
+    private readonly Dictionary<RowKey, StoredRow> _rows = [];
+    private readonly Dictionary<(string Table, string Owner), SortedSet<string>> _ownerKeys = [];
 
     public Task<StoredRow?> ReadAsync(RowKey key)
     {
         lock (_lock)
         {
-            return Task.FromResult(Find(key));
+            return Task.FromResult(_rows.GetValueOrDefault(key));
         }
     }
 
@@ -23,8 +25,18 @@ public sealed class MemoryRowStore : IRowStore
     {
         lock (_lock)
         {
-            IReadOnlyList<StoredRow> rows = _owners.TryGetValue((table, owner), out var found) ? [.. found.Keys.Select(k => found.Rows[k])] : [];
-            return Task.FromResult(rows);
+            var rows = new List<StoredRow>();
+            if (_rows.TryGetValue(new RowKey(table, owner, ""), out var only))
+            {
+                rows.Add(only);
+            }
+
+            if (_ownerKeys.TryGetValue((table, owner), out var keys))
+            {
+                rows.AddRange(keys.Select(k => _rows[new RowKey(table, owner, k)]));
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredRow>>(rows);
         }
     }
 
@@ -33,23 +45,28 @@ public sealed class MemoryRowStore : IRowStore
         lock (_lock)
         {
             var page = new List<StoredRow>(Math.Min(limit, 256));
-            if (_owners.TryGetValue((table, owner), out var found) && found.Keys.Count > 0
-                && (beforeKey is null || string.CompareOrdinal(found.Keys.Min, beforeKey) < 0))
+            if (_ownerKeys.TryGetValue((table, owner), out var keys) && (beforeKey is null || string.CompareOrdinal(keys.Min, beforeKey) < 0))
             {
-                var keys = beforeKey is null ? found.Keys : found.Keys.GetViewBetween(found.Keys.Min!, beforeKey);
-                foreach (var key in keys.Reverse())
+                var below = beforeKey is null ? keys : keys.GetViewBetween(keys.Min!, beforeKey);
+                foreach (var key in below.Reverse())
                 {
                     if (page.Count == limit)
                     {
                         break;
                     }
 
-                    var row = found.Rows[key];
+                    var row = _rows[new RowKey(table, owner, key)];
                     if ((beforeKey is null || string.CompareOrdinal(key, beforeKey) < 0) && (tag is null || row.Tag == tag))
                     {
                         page.Add(row);
                     }
                 }
+            }
+
+            // The empty key sorts before every other: last in a descending page.
+            if (page.Count < limit && beforeKey is not "" && _rows.TryGetValue(new RowKey(table, owner, ""), out var only) && (tag is null || only.Tag == tag))
+            {
+                page.Add(only);
             }
 
             return Task.FromResult<IReadOnlyList<StoredRow>>(page);
@@ -64,7 +81,7 @@ public sealed class MemoryRowStore : IRowStore
             var versions = new Dictionary<RowKey, long?>();
             foreach (var write in writes)
             {
-                var stored = versions.TryGetValue(write.Key, out var seen) ? seen : Find(write.Key)?.Version;
+                var stored = versions.TryGetValue(write.Key, out var seen) ? seen : _rows.GetValueOrDefault(write.Key)?.Version;
                 if (write.ExpectedVersion is { } expected && (stored ?? 0) != expected)
                 {
                     return Task.FromException(new RowConflictException(write.Key, expected, stored));
@@ -84,47 +101,37 @@ public sealed class MemoryRowStore : IRowStore
 
     private void Apply(RowWrite write)
     {
-        var owner = (write.Key.Table, write.Key.Owner);
+        var key = write.Key;
         if (write.Op == RowOp.Delete)
         {
-            if (_owners.TryGetValue(owner, out var rows) && rows.Rows.Remove(write.Key.Key))
+            if (_rows.Remove(key) && key.Key.Length > 0 && _ownerKeys.TryGetValue((key.Table, key.Owner), out var keys))
             {
-                rows.Keys.Remove(write.Key.Key);
-                if (rows.Rows.Count == 0)
+                keys.Remove(key.Key);
+                if (keys.Count == 0)
                 {
-                    _owners.Remove(owner);
+                    _ownerKeys.Remove((key.Table, key.Owner));
                 }
             }
 
             return;
         }
 
-        if (!_owners.TryGetValue(owner, out var ownerRows))
+        if (_rows.TryGetValue(key, out var current))
         {
-            ownerRows = new OwnerRows();
-            _owners[owner] = ownerRows;
+            _rows[key] = new StoredRow(key, write.Payload!, current.Version + 1, write.Tag);
+            return;
         }
 
-        var version = 1L;
-        if (ownerRows.Rows.TryGetValue(write.Key.Key, out var current))
+        _rows[key] = new StoredRow(key, write.Payload!, 1, write.Tag);
+        if (key.Key.Length > 0)
         {
-            version = current.Version + 1;
+            if (!_ownerKeys.TryGetValue((key.Table, key.Owner), out var keys))
+            {
+                keys = new SortedSet<string>(StringComparer.Ordinal);
+                _ownerKeys[(key.Table, key.Owner)] = keys;
+            }
+
+            keys.Add(key.Key);
         }
-        else
-        {
-            ownerRows.Keys.Add(write.Key.Key);
-        }
-
-        ownerRows.Rows[write.Key.Key] = new StoredRow(write.Key, write.Payload!, version, write.Tag);
-    }
-
-    private StoredRow? Find(RowKey key) =>
-        _owners.TryGetValue((key.Table, key.Owner), out var rows) && rows.Rows.TryGetValue(key.Key, out var row) ? row : null;
-
-    private sealed class OwnerRows
-    {
-        public Dictionary<string, StoredRow> Rows { get; } = new(StringComparer.Ordinal);
-
-        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
     }
 }
