@@ -36,14 +36,14 @@ public static class AuditChains
 
     /// <summary>Records each event in its subject's chain, in order within each chain; the chains in parallel.</summary>
     public static Task AppendAsync(IGrainFactory grains, IEnumerable<AuditEvent> events) =>
-        Task.WhenAll(events.GroupBy(e => Of(e.Subject)).Select(chain => grains.GetGrain<IAuditChainGrain>(Key(chain.Key)).AppendAsync([.. chain])));
+        Task.WhenAll(events.GroupBy(e => Of(e.Subject)).Select(chain => grains.Reference<IAuditChainGrain>(Key(chain.Key)).AppendAsync([.. chain])));
 
     /// <summary>A page of the merged trail, newest first, and the cursor of the next page if there is one.</summary>
     public static async Task<(AuditEntry[] Entries, AuditPosition? Next)> QueryAsync(IGrainFactory grains, AuditQuery query)
     {
         // One more than asked tells whether a next page exists.
         var wider = query with { Limit = query.Limit + 1 };
-        var chains = await Task.WhenAll(Enumerable.Range(0, Count).Select(chain => grains.GetGrain<IAuditChainGrain>(Key(chain)).QueryAsync(wider)));
+        var chains = await Task.WhenAll(Enumerable.Range(0, Count).Select(chain => grains.Reference<IAuditChainGrain>(Key(chain)).QueryAsync(wider)));
         var merged = chains.SelectMany(c => c).OrderByDescending(e => e.Position).Take(query.Limit + 1).ToArray();
         var page = merged.Take(query.Limit).ToArray();
         return (page, merged.Length > query.Limit ? page[^1].Position : null);

@@ -56,7 +56,7 @@ public sealed class AuditStorage([FromKeyedServices(StorageNames.Broker)] IGrain
     public async Task<AuditChainState> ReadHeadAsync(int chain)
     {
         var stored = new GrainState<AuditChainState>(new AuditChainState());
-        await storage.ReadStateAsync(AuditStateNames.Chain, grains.GetGrain<IAuditChainGrain>(AuditChains.Key(chain)).GetGrainId(), stored);
+        await storage.ReadStateAsync(AuditStateNames.Chain, grains.Reference<IAuditChainGrain>(AuditChains.Key(chain)).GetGrainId(), stored);
         return stored.State ?? new AuditChainState();
     }
 

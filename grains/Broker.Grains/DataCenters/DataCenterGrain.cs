@@ -329,7 +329,7 @@ public sealed partial class DataCenterGrain(
     {
         foreach (var requestId in requests)
         {
-            GrainFactory.GetGrain<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+            GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
         }
     }
 
@@ -372,7 +372,7 @@ public sealed partial class DataCenterGrain(
             AllocationClaim claim;
             try
             {
-                claim = await GrainFactory.GetGrain<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
+                claim = await GrainFactory.Reference<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {
@@ -465,7 +465,7 @@ public sealed partial class DataCenterGrain(
                 var summary = Summarise();
                 if (summary is not null)
                 {
-                    await GrainFactory.GetGrain<IDirectoryPartitionGrain>(DirectoryPartitions.Of(summary.Id)).PublishAsync(summary);
+                    await GrainFactory.Reference<IDirectoryPartitionGrain>(DirectoryPartitions.Of(summary.Id)).PublishAsync(summary);
                 }
 
                 if (!_publishAgain)

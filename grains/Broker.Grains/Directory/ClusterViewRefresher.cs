@@ -74,7 +74,7 @@ public sealed partial class ClusterViewRefresher(
     private async Task RefreshPartitionAsync(int partition)
     {
         var (epoch, version) = _seen[partition];
-        var changes = await grains.GetGrain<IDirectoryPartitionGrain>(partition).GetChangesAsync(epoch, version);
+        var changes = await grains.Reference<IDirectoryPartitionGrain>(partition).GetChangesAsync(epoch, version);
         foreach (var summary in changes.Changed)
         {
             directory.Apply(summary);

@@ -45,7 +45,7 @@ public sealed partial class FederationGrain(
             .ToArray();
         foreach (var batch in registrations.Chunk(ConfigureBatchSize))
         {
-            await Task.WhenAll(batch.Select(r => GrainFactory.GetGrain<IDataCenterGrain>(r.Definition.Id).ConfigureAsync(r)));
+            await Task.WhenAll(batch.Select(r => GrainFactory.Reference<IDataCenterGrain>(r.Definition.Id).ConfigureAsync(r)));
         }
 
         LogUpserted(change.Providers.Length, registrations.Length, change.Tenants.Length, state.State.Version);

@@ -108,7 +108,7 @@ internal sealed class NegotiationRound(
         OfferResult result;
         try
         {
-            result = await call(grains.GetGrain<IDataCenterGrain>(candidate.Id));
+            result = await call(grains.Reference<IDataCenterGrain>(candidate.Id));
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)
         {
@@ -150,7 +150,7 @@ internal sealed class NegotiationRound(
             // Its price rose since the directory saw it: given back, and the usual rounds decide.
             _offersOverBudget++;
             Trace(priced, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{priced.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
-            await grains.GetGrain<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
+            await grains.Reference<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
             return null;
         }
 
@@ -188,7 +188,7 @@ internal sealed class NegotiationRound(
         }
 
         await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt));
-        if (await grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
+        if (await grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
         {
             return true;
         }
@@ -196,7 +196,7 @@ internal sealed class NegotiationRound(
         Trace(offer, TraceOutcome.ConfirmFailed, "hold-expired");
         if (offer.Tier == Tier.Partner)
         {
-            await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+            await grains.Reference<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
         }
 
         return false;
@@ -207,7 +207,7 @@ internal sealed class NegotiationRound(
         CapacityReturn.ReleaseAsync(grains, requestId, homeProvider, confirmed.SelectMany(c => c.Parts).ToArray());
 
     public Task CancelAsync(PricedOffer offer) =>
-        grains.GetGrain<IDataCenterGrain>(offer.Offer.DataCenter).CancelHoldAsync(offer.Offer.HoldId);
+        grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).CancelHoldAsync(offer.Offer.HoldId);
 
     public void Trace(PricedOffer offer, TraceOutcome outcome, string? reason) =>
         _trace.Add(new TraceEntry(offer.Offer.DataCenter, offer.Offer.Provider, outcome, reason, offer.Score));
@@ -250,7 +250,7 @@ internal sealed class NegotiationRound(
         var claims = offer.Parts
             .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
             .ToArray();
-        return grains.GetGrain<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter), claims);
+        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter), claims);
     }
 }
 

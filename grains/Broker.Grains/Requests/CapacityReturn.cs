@@ -17,10 +17,10 @@ internal static class CapacityReturn
         await Task.WhenAll(parts
             .Select(p => p.DataCenter)
             .Distinct(StringComparer.Ordinal)
-            .Select(dc => grains.GetGrain<IDataCenterGrain>(dc).ReleaseAsync(requestId)));
+            .Select(dc => grains.Reference<IDataCenterGrain>(dc).ReleaseAsync(requestId)));
         if (parts.Any(p => p.Tier == Tier.Partner))
         {
-            await grains.GetGrain<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+            await grains.Reference<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
         }
     }
 }

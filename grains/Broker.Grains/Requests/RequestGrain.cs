@@ -46,6 +46,9 @@ public sealed partial class RequestGrain(
     private IReadOnlyList<LedgerEntry> _charges = [];
     private Task? _negotiation;
     private Exception? _fault;
+
+    // Settled in memory, not yet stored (see SettleIfEndedAsync).
+    private bool _settledUnsaved;
     private AuditOutbox? _audit;
 
     private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"request {Id}", () => _record.AuditPending, pending => _record.AuditPending = pending);
@@ -79,9 +82,10 @@ public sealed partial class RequestGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Audit.HasUnsavedAcknowledgements && _saved is not null && !Negotiating)
+        if ((Audit.HasUnsavedAcknowledgements || _settledUnsaved) && _saved is not null && !Negotiating)
         {
-            // Best effort: without it, a later activation sends the events again and the chain may record them twice.
+            // Best effort: without it, a later activation settles again and sends the events again (the chain may
+            // record them twice).
             await _commit.CommitAsync();
         }
     }
@@ -196,7 +200,7 @@ public sealed partial class RequestGrain(
         }
 
         var leaseExpiresAt = time.GetUtcNow() + lease;
-        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.GetGrain<IDataCenterGrain>(dc).RenewAsync(Id, leaseExpiresAt)));
+        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.Reference<IDataCenterGrain>(dc).RenewAsync(Id, leaseExpiresAt)));
         if (renewed.Contains(false))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
@@ -224,7 +228,7 @@ public sealed partial class RequestGrain(
             await SettleIfEndedAsync();
 
             // Settled before, but the data center still keeps the ended lease (its release was lost): release it again.
-            await GrainFactory.GetGrain<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
+            await GrainFactory.Reference<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
         }
         else if (_record.State == RequestState.None)
         {
@@ -330,7 +334,7 @@ public sealed partial class RequestGrain(
         var confirmed = new List<PendingConfirm>();
         foreach (var confirm in _record.Pending)
         {
-            if (await GrainFactory.GetGrain<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.LeaseExpiresAt))
+            if (await GrainFactory.Reference<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.LeaseExpiresAt))
             {
                 confirmed.Add(confirm);
             }
@@ -372,7 +376,7 @@ public sealed partial class RequestGrain(
         await _commit.CommitAsync();
         foreach (var dataCenter in DataCentersOfAllocation())
         {
-            GrainFactory.GetGrain<IDataCenterGrain>(dataCenter).AcknowledgeAsync(Id).Ignore();
+            GrainFactory.Reference<IDataCenterGrain>(dataCenter).AcknowledgeAsync(Id).Ignore();
         }
 
         await Audit.SendAsync();
@@ -417,8 +421,10 @@ public sealed partial class RequestGrain(
 
         await CapacityReturn.ReleaseAsync(GrainFactory, Id, _record.HomeProvider, _record.Allocation!.Parts);
         await RequestQuota.ReleaseAsync(GrainFactory, Id, _record);
+        // Stored with the next write or at deactivation, not on its own: settling again after a crash is harmless
+        // (every step is idempotent), so the answer to a release need not wait for a write of this flag.
         _record.Settled = true;
-        await _commit.CommitAsync();
+        _settledUnsaved = true;
         LogEnded(Id, _record.State);
     }
 
@@ -426,6 +432,7 @@ public sealed partial class RequestGrain(
     private async Task WriteAsync()
     {
         Audit.MarkSaved();
+        _settledUnsaved = false;
         var snapshot = _record.ToSnapshot(Id);
         var charges = _charges;
         _charges = [];

@@ -22,7 +22,7 @@ internal static class RequestQuota
             return null;
         }
 
-        if (!await grains.GetGrain<ITenantQuotaGrain>(record.Tenant).TryReserveAsync(requestId, spec.Items, tenant.Quotas))
+        if (!await grains.Reference<ITenantQuotaGrain>(record.Tenant).TryReserveAsync(requestId, spec.Items, tenant.Quotas))
         {
             return new Rejection(RejectionCode.QuotaExceeded, Detail(spec, tenant.Quotas));
         }
@@ -35,7 +35,7 @@ internal static class RequestQuota
     {
         if (record.QuotaHeld)
         {
-            await grains.GetGrain<ITenantQuotaGrain>(record.Tenant).ReleaseAsync(requestId);
+            await grains.Reference<ITenantQuotaGrain>(record.Tenant).ReleaseAsync(requestId);
             record.QuotaHeld = false;
         }
     }

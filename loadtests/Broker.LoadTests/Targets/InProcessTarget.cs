@@ -35,7 +35,7 @@ public sealed class InProcessTarget : IBrokerTarget
 
     public async Task<Decision> RequestAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
     {
-        var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
+        var grain = Grains.Reference<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
         // One call: the grain answers with its decision (durable), as the HTTP edge's POST does.
         var submitted = await grain.SubmitAsync(new SubmitCommand(arrival.Tenant.Id, arrival.Tenant.HomeProvider, ToSpec(arrival, isolated), ActorOf(arrival)), DecisionWait);
         return ToDecision(submitted.Request, grain.GetPrimaryKeyString());
@@ -43,12 +43,12 @@ public sealed class InProcessTarget : IBrokerTarget
 
     public async Task<Decision> ResolveAsync(Arrival arrival, string key, bool isolated, CancellationToken cancellationToken)
     {
-        var grain = Grains.GetGrain<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
+        var grain = Grains.Reference<IRequestGrain>(RequestIds.FromIdempotencyKey(arrival.Tenant.Id, key));
         return ToDecision(await grain.WaitForDecisionAsync(DecisionWait), grain.GetPrimaryKeyString());
     }
 
     public Task ReleaseAsync(Arrival arrival, string requestId, CancellationToken cancellationToken) =>
-        Grains.GetGrain<IRequestGrain>(requestId).ReleaseAsync(ActorOf(arrival));
+        Grains.Reference<IRequestGrain>(requestId).ReleaseAsync(ActorOf(arrival));
 
     // The audit trail names the tenant, as for a call over HTTP; the credential says it came from the harness.
     private static AuditActor ActorOf(Arrival arrival) => new($"tenant:{arrival.Tenant.Id}", "load-test");

@@ -71,7 +71,7 @@ public static class FederationApi
         }
 
         // Bounded by one provider's data centers, and exact: read from the owners, not the directory.
-        var summaries = await Task.WhenAll(provider.DataCenters.Select(dc => grains.GetGrain<IDataCenterGrain>(dc.Id).GetCapacityAsync()));
+        var summaries = await Task.WhenAll(provider.DataCenters.Select(dc => grains.Reference<IDataCenterGrain>(dc.Id).GetCapacityAsync()));
         return TypedResults.Ok(summaries.OfType<DataCenterSummary>().OrderBy(dc => dc.Id, StringComparer.Ordinal).Select(DataCenterResource.From).ToArray());
     }
 
@@ -101,7 +101,7 @@ public static class FederationApi
             return Problems.Invalid(errors);
         }
 
-        var result = await grains.GetGrain<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
+        var result = await grains.Reference<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),

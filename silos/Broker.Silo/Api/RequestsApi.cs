@@ -62,7 +62,7 @@ public static class RequestsApi
         }
 
         var id = idempotencyKey is null ? RequestIds.New() : RequestIds.FromIdempotencyKey(caller.TenantId!, idempotencyKey);
-        var grain = grains.GetGrain<IRequestGrain>(id);
+        var grain = grains.Reference<IRequestGrain>(id);
         var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
         var budget = respondAsync ? TimeSpan.Zero : options.Value.DecisionWaitBudget;
         var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec, user.Actor()), budget);
@@ -125,7 +125,7 @@ public static class RequestsApi
         }
 
         var page = await TenantRequestIndex.ListAsync(rows, serializer, user.Caller().TenantId!, filter, pageSize, after);
-        var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IRequestGrain>(id).GetAsync()));
+        var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.Reference<IRequestGrain>(id).GetAsync()));
         var items = snapshots.OfType<RequestSnapshot>().Select(RequestResource.From).ToArray();
         return TypedResults.Ok(new RequestListResource(items, page.Next));
     }
@@ -143,7 +143,7 @@ public static class RequestsApi
             return NotFound(id);
         }
 
-        var released = await grains.GetGrain<IRequestGrain>(id).ReleaseAsync(user.Actor());
+        var released = await grains.Reference<IRequestGrain>(id).ReleaseAsync(user.Actor());
         return TypedResults.Ok(RequestResource.From(released!));
     }
 
@@ -168,7 +168,7 @@ public static class RequestsApi
             return NotFound(id);
         }
 
-        var outcome = await grains.GetGrain<IRequestGrain>(id).RenewAsync(lease, user.Actor());
+        var outcome = await grains.Reference<IRequestGrain>(id).RenewAsync(lease, user.Actor());
         return outcome.Kind switch
         {
             RenewKind.Renewed => TypedResults.Ok(RequestResource.From(outcome.Request!)),
@@ -185,7 +185,7 @@ public static class RequestsApi
             return null;
         }
 
-        var snapshot = await grains.GetGrain<IRequestGrain>(id).GetAsync();
+        var snapshot = await grains.Reference<IRequestGrain>(id).GetAsync();
         return snapshot is not null && snapshot.Tenant == user.Caller().TenantId ? snapshot : null;
     }
 
