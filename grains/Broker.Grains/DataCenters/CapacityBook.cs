@@ -192,20 +192,36 @@ internal sealed class CapacityBook
     public double UtilisationOf(IEnumerable<string> resources) =>
         resources.Select(r => Utilisation(_pools[r])).DefaultIfEmpty(0).Max();
 
-    /// <summary>Turns a live hold into an allocation. True also when the request already holds this allocation (a retry).</summary>
+    /// <summary>
+    /// Turns a live hold into an allocation. True also when the request already holds a live allocation here (a retry,
+    /// or a resumed negotiation): it keeps that one, with the lease now asked for, and the hold is given back.
+    /// </summary>
     public bool Confirm(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt)
     {
         if (!_holds.Remove(holdId, out var hold))
         {
-            return Holds(requestId);
+            return _allocations.ContainsKey(requestId);
         }
 
         Add(_held, hold.Items, -1);
-        if (Holds(requestId) || hold.RequestId != requestId)
+        if (hold.RequestId != requestId)
         {
-            return Holds(requestId);
+            return false;
         }
 
+        if (_allocations.TryGetValue(requestId, out var existing))
+        {
+            if (existing.LeaseExpiresAt != leaseExpiresAt)
+            {
+                Renew(requestId, leaseExpiresAt);
+            }
+
+            _unacknowledged[requestId] = _checkRound;
+            return true;
+        }
+
+        // An allocation whose lease already ended here is not taken up again: the hold's capacity is allocated afresh.
+        Release(requestId);
         Allocate(requestId, new StoredAllocation(hold.Items, leaseExpiresAt));
         return true;
     }
@@ -216,10 +232,21 @@ internal sealed class CapacityBook
     /// </summary>
     public (StoredAllocation? Allocation, string? DeclineReason) TryAllocate(HoldRequest request, DateTimeOffset leaseExpiresAt)
     {
-        if (_allocations.TryGetValue(request.RequestId, out var existing) || _ended.TryGetValue(request.RequestId, out existing))
+        if (_allocations.TryGetValue(request.RequestId, out var existing))
         {
-            return (existing, null);
+            // A retry, or a resumed negotiation: the allocation is its again, with the lease it now asks for, and gets a
+            // whole check round before anyone asks whether it is wanted.
+            if (existing.LeaseExpiresAt != leaseExpiresAt)
+            {
+                Renew(request.RequestId, leaseExpiresAt);
+            }
+
+            _unacknowledged[request.RequestId] = _checkRound;
+            return (_allocations[request.RequestId], null);
         }
+
+        // An allocation whose lease already ended here is not handed out again: its capacity is back, it is granted afresh.
+        Release(request.RequestId);
 
         var (granted, reason) = Grant(request);
         if (granted is null)
@@ -231,8 +258,6 @@ internal sealed class CapacityBook
         Allocate(request.RequestId, allocation);
         return (allocation, null);
     }
-
-    private bool Holds(string requestId) => _allocations.ContainsKey(requestId) || _ended.ContainsKey(requestId);
 
     /// <summary>The request has recorded the allocation as its decision: stored with the next write, no write of its own.</summary>
     public void Acknowledge(string requestId)
@@ -259,11 +284,18 @@ internal sealed class CapacityBook
     /// request had at least a whole round to decide, so it is asked whether it still wants them. Rounds, not clock
     /// time: the broker's clock may be moved by tests, the check's pace is the grain timer's.
     /// </summary>
-    public IReadOnlyList<string> NextCheckRound()
+    public IReadOnlyList<(string RequestId, long Round)> NextCheckRound()
     {
         _checkRound++;
-        return _unacknowledged.Count == 0 ? [] : _unacknowledged.Where(u => u.Value <= _checkRound - 2).Select(u => u.Key).ToArray();
+        return _unacknowledged.Count == 0 ? [] : _unacknowledged.Where(u => u.Value <= _checkRound - 2).Select(u => (u.Key, u.Value)).ToArray();
     }
+
+    /// <summary>
+    /// Releases an allocation its request said it does not want — unless it was handed out again since the question
+    /// was asked (its round moved on): then the request's retry holds it now.
+    /// </summary>
+    public bool ReleaseUnwanted(string requestId, long askedInRound) =>
+        _unacknowledged.TryGetValue(requestId, out var round) && round == askedInRound && Release(requestId);
 
     private void Allocate(string requestId, StoredAllocation allocation)
     {

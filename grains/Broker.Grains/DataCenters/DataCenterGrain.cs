@@ -211,6 +211,7 @@ public sealed partial class DataCenterGrain(
         }
 
         await _commit.CommitAsync();
+        WakeUpBy(leaseExpiresAt);
         return true;
     }
 
@@ -367,7 +368,7 @@ public sealed partial class DataCenterGrain(
     private async Task CheckUnacknowledgedAsync(CancellationToken cancellationToken)
     {
         await ArmScheduleAsync();
-        foreach (var requestId in _book.NextCheckRound())
+        foreach (var (requestId, round) in _book.NextCheckRound())
         {
             AllocationClaim claim;
             try
@@ -383,7 +384,7 @@ public sealed partial class DataCenterGrain(
             {
                 _book.Acknowledge(requestId);
             }
-            else if (claim == AllocationClaim.NotWanted && _book.Release(requestId))
+            else if (claim == AllocationClaim.NotWanted && _book.ReleaseUnwanted(requestId, round))
             {
                 LogOrphanReleased(Id, requestId);
                 RequestPublish();

@@ -150,7 +150,15 @@ internal sealed class NegotiationRound(
             // Its price rose since the directory saw it: given back, and the usual rounds decide.
             _offersOverBudget++;
             Trace(priced, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{priced.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
-            await grains.Reference<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
+            try
+            {
+                await grains.Reference<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                // Not a reason to fail the negotiation: the data center asks about the allocation nobody acknowledges.
+            }
+
             return null;
         }
 

@@ -82,7 +82,7 @@ public sealed partial class RequestGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if ((Audit.HasUnsavedAcknowledgements || _settledUnsaved) && _saved is not null && !Negotiating)
+        if ((Audit.HasUnsavedAcknowledgements || _settledUnsaved) && _saved is not null && !Negotiating && _fault is null)
         {
             // Best effort: without it, a later activation settles again and sends the events again (the chain may
             // record them twice).
@@ -218,7 +218,14 @@ public sealed partial class RequestGrain(
     public async Task LeaseEndedAsync(string dataCenter)
     {
         await AwaitNegotiationAsync();
-        if (_record.State == RequestState.Allocated)
+        if (!DataCentersOfAllocation().Contains(dataCenter, StringComparer.Ordinal))
+        {
+            // Not this request's allocation (a data center it did not decide on, whose lease ran out before its check
+            // round asked about it): that row goes, the request stays as it is. A renewal cannot have overtaken the
+            // notice: a data center whose lease ended refuses it, and the request then ends.
+            await GrainFactory.Reference<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
+        }
+        else if (_record.State == RequestState.Allocated)
         {
             // The data center's schedule is the authority on its lease: its capacity is already free again.
             await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
@@ -238,7 +245,7 @@ public sealed partial class RequestGrain(
 
     public Task<AllocationClaim> ClaimsAllocationAsync(string dataCenter)
     {
-        if (Negotiating)
+        if (Negotiating || _fault is not null)
         {
             return Task.FromResult(AllocationClaim.Undecided);
         }
@@ -267,8 +274,32 @@ public sealed partial class RequestGrain(
 
     private Task AwaitNegotiationAsync() => _negotiation is { IsCompleted: false } running ? running : Task.CompletedTask;
 
-    /// <summary>Runs the negotiation beside the grain's turns (on its scheduler): a 202 answer leaves it running.</summary>
-    private void StartNegotiation(bool enteredGate) => _negotiation = NegotiateAndDecideAsync(enteredGate);
+    /// <summary>
+    /// Runs the negotiation beside the grain's turns (on its scheduler): a 202 answer leaves it running. It is no
+    /// message, so the activation is kept from collection until it ends (two negotiations of one request must not run).
+    /// </summary>
+    private void StartNegotiation(bool enteredGate)
+    {
+        DelayDeactivation(TimeSpan.FromMinutes(10));
+        _negotiation = NegotiateAndDecideAsync(enteredGate);
+    }
+
+    private async Task GiveBackAfterFaultAsync()
+    {
+        try
+        {
+            await ReleasePendingAsync();
+            if (_saved is null)
+            {
+                await RequestQuota.ReleaseAsync(GrainFactory, Id, _record);
+            }
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            // The data centers' own check releases what was confirmed; the quota entry is given back by a retry's end.
+            LogGiveBackFailed(Id, error);
+        }
+    }
 
     private async Task NegotiateAndDecideAsync(bool enteredGate)
     {
@@ -286,13 +317,14 @@ public sealed partial class RequestGrain(
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            // A fault, not an outcome: nothing is decided. What may have been confirmed is given back (a data center
-            // also asks about an allocation nobody acknowledged), and this activation steps down, so a retry or the
-            // next activation starts from what is stored.
+            // A fault, not an outcome: nothing is decided. This activation steps down at once — its record may be
+            // ahead of storage, so it claims nothing and writes nothing any more — and a retry or the next activation
+            // starts from what is stored. What may have been confirmed is given back (a data center also asks about an
+            // allocation nobody acknowledged), and so is a quota reservation no stored request will give back.
             LogNegotiationFailed(Id, error);
             _fault = error;
-            await ReleasePendingAsync();
             DeactivateOnIdle();
+            await GiveBackAfterFaultAsync();
         }
         finally
         {
@@ -301,6 +333,7 @@ public sealed partial class RequestGrain(
                 gate.Leave(_record.Tenant);
             }
 
+            DelayDeactivation(TimeSpan.FromMilliseconds(-1));
             _decided.TrySetResult();
         }
     }
@@ -389,6 +422,12 @@ public sealed partial class RequestGrain(
     /// </summary>
     private async Task CatchUpAsync()
     {
+        if (Negotiating)
+        {
+            // The negotiation's decision and its audit event may not be stored yet: nothing to catch up, nothing to send.
+            return;
+        }
+
         await Audit.SendAsync();
         if (_record.State == RequestState.Allocated && time.GetUtcNow() >= _record.LeaseExpiresAt)
         {
@@ -454,6 +493,9 @@ public sealed partial class RequestGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Negotiation of request {RequestId} failed")]
     private partial void LogNegotiationFailed(string requestId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not give back what its failed negotiation held")]
+    private partial void LogGiveBackFailed(string requestId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} recovered its allocation from {Confirms} confirms of an interrupted negotiation")]
     private partial void LogRecovered(string requestId, int confirms);

@@ -168,9 +168,38 @@ public sealed class CapacityBookTests
 
         Assert.Empty(book.NextCheckRound());
         book.Acknowledge("quick");
+        book.TryAllocate(Hold("orphan", 1), Now.AddHours(2));
+        Assert.Empty(book.NextCheckRound());
 
-        Assert.Equal(["orphan"], book.NextCheckRound());
+        Assert.Equal(["orphan"], book.NextCheckRound().Select(r => r.RequestId));
         Assert.True(book.Allocations["quick"].Acknowledged);
+    }
+
+    [Fact]
+    public void TryAllocate_AgainAfterTheLeaseEndedHere_GrantedAfreshWithTheNewLease()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        book.TryAllocate(Hold("r", 40), Now.AddHours(1));
+        book.PurgeExpired(Now.AddHours(1));
+
+        var again = book.TryAllocate(Hold("r", 40), Now.AddHours(3));
+
+        Assert.Equal(Now.AddHours(3), again.Allocation!.LeaseExpiresAt);
+        Assert.Equal((40L, 0), (book.InUse("storage.ssd"), book.Ended.Count));
+    }
+
+    [Fact]
+    public void ReleaseUnwanted_HandedOutAgainSinceTheQuestion_Kept()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        book.TryAllocate(Hold("r", 10), Now.AddHours(1));
+        book.NextCheckRound();
+        var (requestId, round) = Assert.Single(book.NextCheckRound());
+
+        book.TryAllocate(Hold("r", 10), Now.AddHours(1));
+
+        Assert.False(book.ReleaseUnwanted(requestId, round));
+        Assert.Equal(10, book.InUse("storage.ssd"));
     }
 
     [Fact]
