@@ -19,10 +19,6 @@ public interface IRequestGrain : IGrainWithStringKey
     [Alias("SubmitAsync")]
     Task<SubmitOutcome> SubmitAsync(SubmitCommand command, TimeSpan waitBudget);
 
-    /// <summary>Resumes an interrupted negotiation; a no-op once decided.</summary>
-    [OneWay, Alias("NegotiateAsync")]
-    Task NegotiateAsync();
-
     /// <summary>A data center's lease schedule says the lease there ran out: the request ends as expired and settles.</summary>
     [OneWay, Alias("LeaseEndedAsync")]
     Task LeaseEndedAsync(string dataCenter);

@@ -286,8 +286,9 @@ public sealed partial class DataCenterGrain(
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
+        // Ends not yet taken up by their request are told again; those ending in this tick are told by the purge.
+        NotifyEnded(_book.Ended.Keys.ToArray());
         Purge(time.GetUtcNow());
-        NotifyEnded(_book.Ended.Keys);
         RequestPublish();
         await Audit.SendAsync();
     }

@@ -142,16 +142,6 @@ public sealed partial class RequestGrain(
         return new SubmitOutcome(SubmitKind.Accepted, _saved);
     }
 
-    public Task NegotiateAsync()
-    {
-        if (_record.State == RequestState.Negotiating && !Negotiating)
-        {
-            StartNegotiation(enteredGate: false);
-        }
-
-        return Task.CompletedTask;
-    }
-
     public async Task<RequestSnapshot?> WaitForDecisionAsync(TimeSpan budget)
     {
         if (_saved is { State: not RequestState.Negotiating } || (_saved is null && !Negotiating))
@@ -224,22 +214,24 @@ public sealed partial class RequestGrain(
             // round asked about it): that row goes, the request stays as it is. A renewal cannot have overtaken the
             // notice: a data center whose lease ended refuses it, and the request then ends.
             await GrainFactory.Reference<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
+            if (_record.State == RequestState.None)
+            {
+                DeactivateOnIdle();
+            }
         }
         else if (_record.State == RequestState.Allocated)
         {
             // The data center's schedule is the authority on its lease: its capacity is already free again.
             await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
         }
-        else if (_record.State is RequestState.Released or RequestState.Expired)
+        else if (_record.Settled)
         {
-            await SettleIfEndedAsync();
-
             // Settled before, but the data center still keeps the ended lease (its release was lost): release it again.
             await GrainFactory.Reference<IDataCenterGrain>(dataCenter).ReleaseAsync(Id);
         }
-        else if (_record.State == RequestState.None)
+        else
         {
-            DeactivateOnIdle();
+            await SettleIfEndedAsync();
         }
     }
 
@@ -260,6 +252,7 @@ public sealed partial class RequestGrain(
         {
             // No request was ever stored under this id: its negotiation died before deciding. Nothing to keep here.
             DeactivateOnIdle();
+            return Task.FromResult(AllocationClaim.NotWanted);
         }
 
         var wanted = _record.State == RequestState.Allocated && DataCentersOfAllocation().Contains(dataCenter, StringComparer.Ordinal);
