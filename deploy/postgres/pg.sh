@@ -5,9 +5,14 @@
 #   deploy/postgres/pg.sh down    stop it
 #   deploy/postgres/pg.sh url     print the connection string (ConnectionStrings:Broker)
 #   deploy/postgres/pg.sh status  say whether it runs
+#   deploy/postgres/pg.sh restart stop it, then start it again (as prepared by 'up' before)
+#
+# BROKER_PG_PORT, BROKER_PG_DATA and BROKER_PG_DATABASE choose another instance (a fault run starts its own).
+# BROKER_PG_LISTEN adds addresses to listen on beside 127.0.0.1, and BROKER_PG_CLIENTS a subnet allowed in
+# with the role's password (silos in network namespaces reach the server over a bridge).
 #
 # The server refuses to run as root: as root this script runs it as the system user 'broker-pg'
-# (created when missing). It listens on 127.0.0.1 only; its data lives under the repo's ignored .data/.
+# (created when missing). It listens on 127.0.0.1 (and BROKER_PG_LISTEN); its data lives under the repo's ignored .data/.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,6 +24,8 @@ database="${BROKER_PG_DATABASE:-broker}"
 role="broker"
 data="${BROKER_PG_DATA:-$repo/.data/postgres}"
 os_user="broker-pg"
+listen="127.0.0.1${BROKER_PG_LISTEN:+,$BROKER_PG_LISTEN}"
+clients="${BROKER_PG_CLIENTS:-}"
 
 # The server user may not be allowed into the caller's working directory (a checkout under /root, say).
 cd /
@@ -66,11 +73,13 @@ up() {
   if [ ! -f "$data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  if [ -n "$clients" ] && ! grep -q "^host all $role $clients " "$data/pg_hba.conf"; then
+    as_owner sh -c "echo 'host all $role $clients scram-sha-256' >> '$data/pg_hba.conf'"
+  fi
   if ! running; then
     mkdir -p "$data/run"
     [ "$(id -u)" -ne 0 ] || chown "$os_user" "$data/run"
-    as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $data/run -c max_connections=300 -c fsync=on" start >/dev/null
+    start
   fi
   if ! psql_as_superuser -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'" | grep -q 1; then
     psql_as_superuser -d postgres -c "CREATE ROLE $role LOGIN PASSWORD '$role'"
@@ -82,6 +91,12 @@ up() {
     PGOPTIONS="-c client_min_messages=warning" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$role" -d "$database" -f "$script" >/dev/null
   done
   echo "PostgreSQL is up on 127.0.0.1:$port, database '$database', schema applied."
+}
+
+# Starts an instance that `up` has prepared before, and nothing else: what a restart after an outage needs, fast.
+start() {
+  as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=$listen -k $data/run -c max_connections=300 -c fsync=on" start >/dev/null
 }
 
 down() {
@@ -102,7 +117,8 @@ fi
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  restart) down; start ;;
   url) url ;;
   status) if running; then echo "running on 127.0.0.1:$port"; else echo "stopped"; exit 3; fi ;;
-  *) echo "usage: $0 up|down|url|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|url|status|restart" >&2; exit 2 ;;
 esac

@@ -28,6 +28,13 @@ public sealed class BrokerOptions
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
+    /// <summary>
+    /// The address the silo listens on and gives the cluster for silo-to-silo and gateway traffic (durable mode).
+    /// Loopback by default: one machine. A silo in its own network (a fault run's namespace, a host) names its own.
+    /// </summary>
+    [RegularExpression(@"^[0-9a-fA-F:.]+$", ErrorMessage = "Broker:SiloAddress must be an IP address.")]
+    public string SiloAddress { get; set; } = "127.0.0.1";
+
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 

@@ -46,7 +46,7 @@ public static class SiloStorage
                 cluster.ClusterId = broker.ClusterId;
                 cluster.ServiceId = broker.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Loopback, broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
+            silo.ConfigureEndpoints(SiloAddress(broker), broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Services.AddSingleton<IRowStore>(services => new PostgresRowStore(connectionString, services.GetRequiredService<ILogger<PostgresRowStore>>()));
             UseRowGrainStorage(silo);
@@ -56,6 +56,7 @@ public static class SiloStorage
             // Let the driver's exceptions cross silos (also inside Orleans' own, as when an activation could
             // not read its state): the HTTP edge then sees a database failure and answers 503, not 500.
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+            silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Broker"));
             return silo;
         }
 
@@ -66,6 +67,9 @@ public static class SiloStorage
         silo.UseInMemoryReminderService();
         return silo;
     }
+
+    private static IPAddress SiloAddress(BrokerOptions broker) =>
+        IPAddress.TryParse(broker.SiloAddress, out var address) ? address : throw new InvalidOperationException($"Broker:SiloAddress '{broker.SiloAddress}' is not an IP address.");
 
     /// <summary>Every grain's state as rows of the broker's store, so state writes join the store's group commit.</summary>
     private static void UseRowGrainStorage(ISiloBuilder silo) =>

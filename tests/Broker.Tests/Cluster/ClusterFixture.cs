@@ -69,7 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var ports = Infrastructure.FreePorts.Take(3 * Silos);
         for (var i = 0; i < Silos; i++)
         {
-            _silos.Add(new SiloProcess(Providers[i], ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2], settings, _directory));
+            _silos.Add(new SiloProcess(Providers[i], SiloEndpoints.Loopback(ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2]), settings, _directory));
         }
 
         // The first silo alone creates the cluster; the others join it.

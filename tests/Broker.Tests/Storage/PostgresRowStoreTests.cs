@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Broker.Grains.Storage;
 using Broker.Silo.Hosting.Storage;
-using Broker.Tests.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

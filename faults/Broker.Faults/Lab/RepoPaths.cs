@@ -1,11 +1,11 @@
-namespace Broker.Tests.Cluster;
+namespace Broker.Faults.Lab;
 
-/// <summary>Where the repository and the built silo are, seen from the test assembly.</summary>
-internal static class RepoPaths
+/// <summary>Where the repository and the built silo are, seen from the running assembly (a test or the fault run).</summary>
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The silo built in the same configuration as these tests (Debug or Release).</summary>
+    /// <summary>The silo built in the same configuration as the running assembly (Debug or Release).</summary>
     public static string SiloDll
     {
         get
