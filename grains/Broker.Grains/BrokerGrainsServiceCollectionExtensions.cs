@@ -27,6 +27,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.TryAddKeyedSingleton(BrokerTime.Key, TimeProvider.System);
         services.AddSingleton<FederationRegistry>();
         services.AddSingleton<CapacityDirectory>();
+        services.AddSingleton<ClusterViewLoad>();
         services.AddSingleton<Negotiator>();
         services.AddSingleton<Tenants.NegotiationGate>();
         services.AddSingleton<ClusterViewRefresher>();

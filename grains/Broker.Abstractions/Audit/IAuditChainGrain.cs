@@ -12,6 +12,13 @@ public interface IAuditChainGrain : IGrainWithStringKey
     [Alias("AppendAsync")]
     Task AppendAsync(AuditEvent[] events);
 
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, for events sent before without knowing whether they arrived (a failed or
+    /// interrupted send, an owner reactivated from storage): an event the chain holds is not recorded again, however old.
+    /// </summary>
+    [Alias("AppendAgainAsync")]
+    Task AppendAgainAsync(AuditEvent[] events);
+
     /// <summary>Up to <see cref="AuditQuery.Limit"/> matching entries of this chain, newest first.</summary>
     [Alias("QueryAsync")]
     Task<AuditEntry[]> QueryAsync(AuditQuery query);
@@ -34,9 +41,11 @@ public static class AuditChains
 
     public static int Of(string subject) => StableShard.Of(subject, Count);
 
-    /// <summary>Records each event in its subject's chain, in order within each chain; the chains in parallel.</summary>
-    public static Task AppendAsync(IGrainFactory grains, IEnumerable<AuditEvent> events) =>
-        Task.WhenAll(events.GroupBy(e => Of(e.Subject)).Select(chain => grains.Reference<IAuditChainGrain>(Key(chain.Key)).AppendAsync([.. chain])));
+    /// <summary>Records each event in its subject's chain, in order within each chain; the chains in parallel. <paramref name="again"/>: see <see cref="IAuditChainGrain.AppendAgainAsync"/>.</summary>
+    public static Task AppendAsync(IGrainFactory grains, IEnumerable<AuditEvent> events, bool again = false) =>
+        Task.WhenAll(events.GroupBy(e => Of(e.Subject)).Select(chain => again
+            ? grains.Reference<IAuditChainGrain>(Key(chain.Key)).AppendAgainAsync([.. chain])
+            : grains.Reference<IAuditChainGrain>(Key(chain.Key)).AppendAsync([.. chain])));
 
     /// <summary>A page of the merged trail, newest first, and the cursor of the next page if there is one.</summary>
     public static async Task<(AuditEntry[] Entries, AuditPosition? Next)> QueryAsync(IGrainFactory grains, AuditQuery query)

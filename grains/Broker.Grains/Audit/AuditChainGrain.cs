@@ -1,6 +1,8 @@
 using Broker.Audit;
+using Broker.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 
 namespace Broker.Grains.Audit;
 
@@ -10,11 +12,14 @@ namespace Broker.Grains.Audit;
 /// waits for a write that includes them (<see cref="GroupCommit"/>: appends arriving while a write is in flight are
 /// stored together by the next one, one round trip per batch on PostgreSQL). The stored state is the head and the
 /// open segment only (at most <see cref="AuditChains.SegmentSize"/> entries): full segments are sealed into records
-/// of their own (<see cref="AuditStorage"/>), before the head that lists them is written.
+/// of their own (<see cref="AuditStorage"/>), in the same commit as the head that lists them. With the head, each write
+/// stores one index row per event id it links: a sender that does not know whether an earlier send arrived
+/// (<see cref="AppendAgainAsync"/>) is recognised however long ago that was, at one point read per event.
 /// </remarks>
 [Reentrant]
 public sealed class AuditChainGrain(
-    [PersistentState(AuditStateNames.Chain, StorageNames.Broker)] IPersistentState<AuditChainState> state,
+    IRowStore rows,
+    Serializer serializer,
     AuditStorage segments,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IAuditChainGrain
 {
@@ -28,6 +33,11 @@ public sealed class AuditChainGrain(
 
     private int _chain;
     private GroupCommit _commit = null!;
+    private RowKey _head;
+    private long _version;
+
+    // Event ids linked since the last write began: the next write stores their index rows with the head.
+    private readonly List<string> _unindexed = [];
 
     // The head with every linked entry, written or not; arrays in it are replaced, never changed in place.
     private AuditChainState _live = null!;
@@ -46,7 +56,10 @@ public sealed class AuditChainGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chain = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
-        _committed = state.State;
+        _head = RowGrainStorage.KeyOf(AuditStateNames.Chain, this.GetGrainId());
+        var stored = await rows.ReadAsync(_head);
+        _committed = stored is null ? new AuditChainState() : serializer.Deserialize<AuditChainState>(stored.Payload)!;
+        _version = stored?.Version ?? 0;
         _live = _committed.Copy();
         _commit = GroupCommit.Of(WriteAsync);
         for (var segment = Math.Max(0, _live.SealedSegments - SegmentsRemembered); segment < _live.SealedSegments; segment++)
@@ -57,6 +70,14 @@ public sealed class AuditChainGrain(
         _recent.UnionWith(_live.Open.Select(e => e.Event.EventId));
     }
 
+    public async Task AppendAgainAsync(AuditEvent[] events)
+    {
+        var unseen = events.Where(e => !_recent.Contains(e.EventId)).ToArray();
+        var indexed = await Task.WhenAll(unseen.Select(e => rows.ReadAsync(IndexKey(e.EventId))));
+        _recent.UnionWith(indexed.OfType<StoredRow>().Select(row => row.Key.Key));
+        await AppendAsync(events);
+    }
+
     public async Task AppendAsync(AuditEvent[] events)
     {
         // Recording times never go back within a chain, whatever the clock does: the trail's order relies on it.
@@ -65,6 +86,7 @@ public sealed class AuditChainGrain(
         {
             var entry = AuditEntry.Create(_chain, _live.Count, at, audited, _live.HeadHash);
             _live.Open = [.. _live.Open, entry];
+            _unindexed.Add(audited.EventId);
             (_live.Count, _live.HeadHash, _live.LastAt) = (entry.Sequence + 1, entry.Hash, at);
         }
 
@@ -75,27 +97,37 @@ public sealed class AuditChainGrain(
     private async Task WriteAsync()
     {
         var next = _live.Copy();
-        if (next.Open.Length >= AuditChains.SegmentSize)
+        var writes = new List<RowWrite>(2 + _unindexed.Count);
+        var sealing = next.Open.Length >= AuditChains.SegmentSize ? next.Open : null;
+        if (sealing is not null)
         {
-            // Segment first, head second: a head that fails to be written leaves a record it never lists, which the next seal replaces.
-            var sealing = next.Open;
-            await segments.SealAsync(_chain, next.SealedSegments, sealing);
+            // The full segment, the head that lists it and the index rows in one commit: a segment is never stored
+            // without its head. A stale activation's seal (its silo cut off while another took over) finds the segment
+            // written or the head moved on, and fails whole instead of overwriting what the chain holds.
+            writes.Add(RowWrite.Put(RowGrainStorage.KeyOf(AuditStateNames.Segment, AuditStorage.IdOf(_chain, next.SealedSegments)), serializer.SerializeToArray(new AuditSegmentState { Entries = sealing }), expectedVersion: 0));
             (next.SealedSegments, next.Open) = (next.SealedSegments + 1, []);
-            // Appends linked meanwhile stay open in the live head.
-            (_live.SealedSegments, _live.Open) = (next.SealedSegments, _live.Open[sealing.Length..]);
-            Remember(sealing);
         }
 
-        state.State = next;
+        writes.Add(RowWrite.Put(_head, serializer.SerializeToArray(next), expectedVersion: _version));
+        writes.AddRange(_unindexed.Select(id => RowWrite.Put(IndexKey(id), [])));
+        _unindexed.Clear();
         try
         {
-            await state.WriteStateAsync();
+            await rows.CommitAsync(writes);
+            _version++;
         }
         catch
         {
             // Memory is now ahead of storage: this activation steps down, the next starts from what is durable.
             DeactivateOnIdle();
             throw;
+        }
+
+        if (sealing is not null)
+        {
+            // Appends linked meanwhile stay open in the live head.
+            (_live.SealedSegments, _live.Open) = (next.SealedSegments, _live.Open[sealing.Length..]);
+            Remember(sealing);
         }
 
         _committed = next;
@@ -127,6 +159,8 @@ public sealed class AuditChainGrain(
 
         return [.. matches];
     }
+
+    private RowKey IndexKey(string eventId) => new(AuditStateNames.EventIndex, AuditChains.Key(_chain), eventId);
 
     /// <summary>Keeps a sealed segment's event ids among the recent ones, forgetting the oldest segment beyond the window.</summary>
     private void Remember(AuditEntry[] sealedEntries)
@@ -176,4 +210,7 @@ public static class AuditStateNames
 {
     public const string Chain = "audit-chain";
     public const string Segment = "audit-segment";
+
+    /// <summary>The table of the event ids each chain holds, one row each.</summary>
+    public const string EventIndex = "audit-event";
 }

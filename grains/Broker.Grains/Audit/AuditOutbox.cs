@@ -17,8 +17,15 @@ internal sealed partial class AuditOutbox(IGrainFactory grains, ILogger logger, 
     /// </summary>
     public bool HasUnsavedAcknowledgements { get; private set; }
 
+    // Events added in this activation and never sent yet: only these cannot be in the trail already.
+    private readonly HashSet<string> _unsent = new(StringComparer.Ordinal);
+
     /// <summary>Adds an event; the owner's next state write stores it with the change it records.</summary>
-    public void Add(AuditEvent audited) => setPending([.. pending(), audited]);
+    public void Add(AuditEvent audited)
+    {
+        setPending([.. pending(), audited]);
+        _unsent.Add(audited.EventId);
+    }
 
     /// <summary>The owner's state as now in memory is being written (or was): acknowledgements are no longer unsaved.</summary>
     public void MarkSaved() => HasUnsavedAcknowledgements = false;
@@ -32,9 +39,12 @@ internal sealed partial class AuditOutbox(IGrainFactory grains, ILogger logger, 
             return;
         }
 
+        // Anything loaded from storage, or sent before without an answer, may have arrived: the chains look it up.
+        var again = sending.Any(e => !_unsent.Contains(e.EventId));
+        _unsent.ExceptWith(sending.Select(e => e.EventId));
         try
         {
-            await AuditChains.AppendAsync(grains, sending);
+            await AuditChains.AppendAsync(grains, sending, again);
 
             // Only what was sent: in a reentrant owner another turn may have added an event meanwhile.
             setPending(pending().Where(e => !sending.Contains(e)).ToArray());

@@ -16,6 +16,7 @@ public sealed partial class ClusterViewRefresher(
     IGrainFactory grains,
     FederationRegistry federation,
     CapacityDirectory directory,
+    ClusterViewLoad load,
     IOptions<DirectoryOptions> options,
     ILogger<ClusterViewRefresher> logger) : BackgroundService
 {
@@ -51,6 +52,10 @@ public sealed partial class ClusterViewRefresher(
         }
 
         await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
+        if (federation.Current.Version > 0)
+        {
+            load.MarkLoaded();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -17,6 +17,7 @@ public sealed class Negotiator(
     IGrainFactory grains,
     CapacityDirectory directory,
     FederationRegistry federation,
+    ClusterViewLoad load,
     IOptions<NegotiationOptions> options,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time)
 {
@@ -25,6 +26,8 @@ public sealed class Negotiator(
     // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm).
     internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent)
     {
+        // On a silo that has just joined, this request may be the first thing it does: judge it by the federation, not by an empty view.
+        await load.WhenLoadedAsync();
         var settings = options.Value;
         var view = federation.Current;
         var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);

@@ -59,7 +59,7 @@ public sealed partial class RequestGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _rows = new RequestRows(rows, serializer, Id);
+        _rows = new RequestRows(rows, serializer, Id, time);
         _commit = GroupCommit.Of(WriteAsync);
         if (await _rows.LoadAsync() is { } stored)
         {
@@ -194,7 +194,7 @@ public sealed partial class RequestGrain(
         if (renewed.Contains(false))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
-            await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
+            await EndAsync(RequestState.Expired, EndOfHeldLease(), AuditActor.Broker);
             return new RenewOutcome(RenewKind.NotAllocated, _saved);
         }
 
@@ -222,7 +222,7 @@ public sealed partial class RequestGrain(
         else if (_record.State == RequestState.Allocated)
         {
             // The data center's schedule is the authority on its lease: its capacity is already free again.
-            await EndAsync(RequestState.Expired, _record.LeaseExpiresAt!.Value, AuditActor.Broker);
+            await EndAsync(RequestState.Expired, EndOfHeldLease(), AuditActor.Broker);
         }
         else if (_record.Settled)
         {
@@ -235,28 +235,28 @@ public sealed partial class RequestGrain(
         }
     }
 
-    public Task<AllocationClaim> ClaimsAllocationAsync(string dataCenter)
+    public async Task<AllocationClaim> ClaimsAllocationAsync(string dataCenter)
     {
-        if (Negotiating || _fault is not null)
+        if (Negotiating || _fault is not null || await StepDownIfStaleAsync())
         {
-            return Task.FromResult(AllocationClaim.Undecided);
+            return AllocationClaim.Undecided;
         }
 
         if (_record.State == RequestState.Negotiating)
         {
             StartNegotiation(enteredGate: false);
-            return Task.FromResult(AllocationClaim.Undecided);
+            return AllocationClaim.Undecided;
         }
 
         if (_record.State == RequestState.None)
         {
             // No request was ever stored under this id: its negotiation died before deciding. Nothing to keep here.
             DeactivateOnIdle();
-            return Task.FromResult(AllocationClaim.NotWanted);
+            return AllocationClaim.NotWanted;
         }
 
         var wanted = _record.State == RequestState.Allocated && DataCentersOfAllocation().Contains(dataCenter, StringComparer.Ordinal);
-        return Task.FromResult(wanted ? AllocationClaim.Wanted : AllocationClaim.NotWanted);
+        return wanted ? AllocationClaim.Wanted : AllocationClaim.NotWanted;
     }
 
     private async Task<RequestSnapshot?> CurrentAsync()
@@ -317,7 +317,14 @@ public sealed partial class RequestGrain(
             LogNegotiationFailed(Id, error);
             _fault = error;
             DeactivateOnIdle();
-            await GiveBackAfterFaultAsync();
+            if (error is not (RowConflictException or Orleans.Storage.InconsistentStateException))
+            {
+                await GiveBackAfterFaultAsync();
+            }
+
+            // Otherwise another activation of this request has stored it (this one ran on a silo the cluster had given
+            // up on): releases and contract volume are given back by request id, so giving back here would undo the
+            // other's allocation. What only this one confirmed is asked about by the data centers, and the other answers.
         }
         finally
         {
@@ -421,6 +428,11 @@ public sealed partial class RequestGrain(
             return;
         }
 
+        if (await StepDownIfStaleAsync())
+        {
+            return;
+        }
+
         await Audit.SendAsync();
         if (_record.State == RequestState.Allocated && time.GetUtcNow() >= _record.LeaseExpiresAt)
         {
@@ -430,6 +442,34 @@ public sealed partial class RequestGrain(
         {
             await SettleIfEndedAsync();
         }
+    }
+
+    /// <summary>
+    /// Whether another activation of this request has written since this one last touched storage: then this one
+    /// runs on a silo the cluster gave up on (cut off, or paused, and not yet told). It answers with what is stored,
+    /// never from its own memory, and goes; the next call finds the request's true activation.
+    /// </summary>
+    private async Task<bool> StepDownIfStaleAsync()
+    {
+        if (await _rows.NewerStoredAsync() is not { } stored)
+        {
+            return false;
+        }
+
+        _record = stored;
+        _saved = stored.ToSnapshot(Id);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    /// <summary>
+    /// When a lease that a data center no longer holds ended: at its end, or now if that is still to come — a data
+    /// center that lost an allocation early must not have the tenant charged for time it did not serve.
+    /// </summary>
+    private DateTimeOffset EndOfHeldLease()
+    {
+        var now = time.GetUtcNow();
+        return _record.LeaseExpiresAt!.Value < now ? _record.LeaseExpiresAt.Value : now;
     }
 
     /// <summary>Stores the end with its charges and audit event in one commit, then gives the capacity back.</summary>

@@ -11,11 +11,19 @@ namespace Broker.Grains.Requests;
 /// atomic commit with what the same transition changes elsewhere — its line in the tenant's index and, when it ends,
 /// its ledger lines. So a decision or an end is durable as a whole or not at all, and costs one commit.
 /// </summary>
-internal sealed class RequestRows(IRowStore rows, Serializer serializer, string requestId)
+internal sealed class RequestRows(IRowStore rows, Serializer serializer, string requestId, TimeProvider time)
 {
     public const string Table = "request";
 
+    /// <summary>
+    /// How long what this activation last read or wrote may be answered from memory. Shorter than the fastest a
+    /// silo can be declared dead (two missed probes of a second each), so no other activation can have written
+    /// meanwhile — unless this one runs on a silo that was cut off or paused, which a check then reveals.
+    /// </summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
+
     private long _version;
+    private long _confirmedAt = long.MinValue;
 
     private RowKey Key => new(Table, requestId, "");
 
@@ -23,7 +31,31 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
     {
         var row = await rows.ReadAsync(Key);
         _version = row?.Version ?? 0;
+        _confirmedAt = time.GetTimestamp();
         return row is null ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
+    }
+
+    /// <summary>
+    /// The stored record if another activation has written since this one last touched storage (this one is then
+    /// stale: its silo was declared dead while it was cut off or paused); null when memory still holds what is stored.
+    /// Reads storage only when memory is older than <see cref="FreshFor"/>.
+    /// </summary>
+    public async Task<RequestRecord?> NewerStoredAsync()
+    {
+        if (time.GetElapsedTime(_confirmedAt) < FreshFor)
+        {
+            return null;
+        }
+
+        var known = _version;
+        var row = await rows.ReadAsync(Key);
+        if (row is null || row.Version == known)
+        {
+            _confirmedAt = time.GetTimestamp();
+            return null;
+        }
+
+        return serializer.Deserialize<RequestRecord>(row.Payload)!;
     }
 
     /// <summary>Stores the record, its index line and <paramref name="charges"/> together. Takes all it writes before its first await.</summary>
@@ -37,5 +69,6 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
         writes.AddRange(LedgerRows.Lines(serializer, charges));
         await rows.CommitAsync(writes);
         _version++;
+        _confirmedAt = time.GetTimestamp();
     }
 }

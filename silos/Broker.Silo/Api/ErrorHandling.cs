@@ -52,6 +52,7 @@ public static class ErrorHandling
                 or Orleans.Runtime.OrleansMessageRejectionException
                 or Orleans.Runtime.ClientNotAvailableException
                 or Orleans.Storage.InconsistentStateException
+                or Broker.Grains.Storage.RowConflictException // another activation of the grain won a race: a retry reaches it
                 or System.Data.Common.DbException
                 or System.Net.Sockets.SocketException)
             {

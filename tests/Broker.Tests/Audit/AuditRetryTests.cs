@@ -79,7 +79,7 @@ public sealed class AuditRetryTests : IAsyncLifetime
 
         public Task Invoke(IIncomingGrainCallContext context)
         {
-            if (Refuse && context.Grain is IAuditChainGrain && context.MethodName == nameof(IAuditChainGrain.AppendAsync))
+            if (Refuse && context.Grain is IAuditChainGrain && context.MethodName is nameof(IAuditChainGrain.AppendAsync) or nameof(IAuditChainGrain.AppendAgainAsync))
             {
                 Interlocked.Increment(ref _refused);
                 throw new TimeoutException("the audit chain is unreachable (injected by the test)");

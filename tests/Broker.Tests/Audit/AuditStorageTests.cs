@@ -63,23 +63,28 @@ public sealed class AuditStorageTests() : OwnBroker
     }
 
     [Fact]
-    public async Task SegmentLeftByASealWhoseHeadWriteFailed_IsReplaced_ButASealedOneNever()
+    public async Task SealByAnActivationThatLostTheHead_StoresNothing_AndTheChainStillVerifies()
     {
+        // What the fault run found: an activation on a silo that was cut off sealed a segment over the one its
+        // successor had sealed, and the chain no longer verified. A seal is now stored with its head or not at all.
         var subject = "subject-" + Guid.NewGuid().ToString("N");
         var chain = AuditChains.Of(subject);
-        var head = await Store.ReadHeadAsync(chain);
-        // What a seal leaves when the database goes away before the head is written: a record the head does not list.
-        var orphan = AuditEntry.Create(chain, head.Count, DateTimeOffset.UtcNow, Event("orphan-" + subject, 0), head.HeadHash);
-        await Storage.WriteStateAsync(AuditStateNames.Segment, SegmentId(chain, head.SealedSegments), new GrainState<AuditSegmentState>(new AuditSegmentState { Entries = [orphan] }));
+        var sent = 0;
+        do
+        {
+            await AuditChains.AppendAsync(Broker.Grains, [Event(subject, sent++)]);
+        }
+        while ((await Store.ReadHeadAsync(chain)).Open.Length != AuditChains.SegmentSize - 1);
 
-        await AppendAsync(subject, Events);
-        var verdict = (await Verifier.VerifyAsync(NoAnchors))[chain];
-        var rewrite = Store.SealAsync(chain, head.SealedSegments, [orphan]);
+        // Another activation takes the head over (the head row moves on under this activation's feet).
+        var headKey = Grains.Storage.RowGrainStorage.KeyOf(AuditStateNames.Chain, Broker.Grains.Reference<IAuditChainGrain>(AuditChains.Key(chain)).GetGrainId());
+        var head = (await Rows.ReadAsync(headKey))!;
+        await Rows.CommitAsync([Grains.Storage.RowWrite.Put(headKey, head.Payload, expectedVersion: head.Version)]);
+        var sealedBefore = (await Store.ReadHeadAsync(chain)).SealedSegments;
 
-        Assert.Null(verdict.Break);
-        Assert.Equal(head.Count + Events, verdict.Entries);
-        Assert.DoesNotContain(orphan.Hash, (await SegmentAsync(chain, head.SealedSegments)).Entries.Select(e => e.Hash));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => rewrite);
+        await Assert.ThrowsAnyAsync<Exception>(() => AuditChains.AppendAsync(Broker.Grains, [Event(subject, sent)]));
+
+        Assert.Empty(await Store.ReadAsync(chain, sealedBefore));
         Assert.Null((await Verifier.VerifyAsync(NoAnchors))[chain].Break);
     }
 
@@ -104,9 +109,33 @@ public sealed class AuditStorageTests() : OwnBroker
         Assert.Single((await AuditChains.QueryAsync(Broker.Grains, new AuditQuery(Limit: 10, Subject: subject))).Entries, e => e.Event.EventId == $"{subject}/{sent - 1}");
     }
 
+    [Fact]
+    public async Task OldEventSentAgain_AfterManyOthersAndANewActivation_IsRecordedOnce()
+    {
+        // What the fault run found: a request released just before its silo died sends its release again when it
+        // is next activated, long after the chain moved past the ids it remembers in memory.
+        var subject = "subject-" + Guid.NewGuid().ToString("N");
+        var chain = AuditChains.Of(subject);
+        await AuditChains.AppendAsync(Broker.Grains, [Event(subject, 0)]);
+        for (var n = 1; n <= 10 * AuditChains.SegmentSize; n++)
+        {
+            await AuditChains.AppendAsync(Broker.Grains, [Event(subject, n)]);
+        }
+
+        await Broker.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var count = (await Store.ReadHeadAsync(chain)).Count;
+
+        await AuditChains.AppendAsync(Broker.Grains, [Event(subject, 0)], again: true);
+
+        Assert.Equal(count, (await Store.ReadHeadAsync(chain)).Count);
+        Assert.Single((await AuditChains.QueryAsync(Broker.Grains, new AuditQuery(Limit: 1_000, Subject: subject))).Entries, e => e.Event.EventId == $"{subject}/0");
+    }
+
     private AuditVerifier Verifier => Broker.Services.GetRequiredService<AuditVerifier>();
 
     private AuditStorage Store => Broker.Services.GetRequiredService<AuditStorage>();
+
+    private Grains.Storage.IRowStore Rows => Broker.Services.GetRequiredService<Grains.Storage.IRowStore>();
 
     private IGrainStorage Storage => Broker.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Broker);
 
