@@ -113,10 +113,11 @@ public static class FaultRun
         }).ToArray();
         var plan = FaultPlan.Draw(options.Seed, Silos, options.CalmMin, options.CalmMax);
         var nemesis = new FaultInjector(cluster, history, log).RunAsync(plan, clock, options.Duration, stop.Token);
+        var probe = new RecoveryProbe(clients, recorder, tenants.Select(t => (t, world.TenantToken(t))).ToList(), quiet).RunAsync(stop.Token);
         await Task.WhenAll(workload);
         var ran = clock.Elapsed;
         await stop.CancelAsync(); // the budget may end the workload before the clock does
-        await Task.WhenAll(sampler, nemesis);
+        await Task.WhenAll(sampler, nemesis, probe);
         return ran;
     }
 
