@@ -16,6 +16,9 @@ internal sealed class ClusterWorld
         _cluster = cluster;
     }
 
+    /// <summary>The list price of every data center's pool, per unit-hour: what the tests expect to be charged.</summary>
+    public const decimal PricePerUnitHour = 0.01m;
+
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
     public string Resource => $"compute.vcpu-{Suffix}";
@@ -43,7 +46,7 @@ internal sealed class ClusterWorld
                     {
                         id = world.DataCenterOf(p),
                         location = "DE-HH",
-                        pools = new[] { new { resource = world.Resource, total = capacityPerDataCenter, pricePerUnitHour = 0.01m } },
+                        pools = new[] { new { resource = world.Resource, total = capacityPerDataCenter, pricePerUnitHour = PricePerUnitHour } },
                     },
                 },
                 admins = new[] { new { token = world.AdminTokenOf(p) } },
