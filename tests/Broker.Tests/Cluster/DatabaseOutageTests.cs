@@ -24,14 +24,20 @@ public sealed class DatabaseOutageTests(ClusterFixture cluster, Xunit.Abstractio
 
         // A stream of requests (units 1 to 4 by lane, so that the sums tell requests apart) runs while the database
         // goes: the calls in flight when it stops are answered either way, and must be kept as answered.
-        using var stopStream = new CancellationTokenSource();
+        // Each lane ends with one call begun after the stop, so the stream surely spans it.
+        using var databaseStopped = new CancellationTokenSource();
         var streamed = new ConcurrentDictionary<string, (HttpStatusCode Status, JsonElement Body)?>(StringComparer.Ordinal);
         var stream = Task.WhenAll(Enumerable.Range(0, 4).Select(lane => Task.Run(async () =>
         {
-            for (var n = 0; !stopStream.IsCancellationRequested; n++)
+            for (var n = 0; ; n++)
             {
+                var last = databaseStopped.IsCancellationRequested;
                 var key = $"in-flight-{lane}-{n}";
                 streamed[key] = await SubmitAsync(world, amounts, lane % 2, lane + 1, key);
+                if (last)
+                {
+                    return;
+                }
             }
         })));
         await Eventually.ReturnsAsync(() => Task.FromResult(streamed.Count), count => count >= 8, "the stream is running");
@@ -40,7 +46,7 @@ public sealed class DatabaseOutageTests(ClusterFixture cluster, Xunit.Abstractio
         var during = new List<(HttpStatusCode Status, string? RetryAfter, string Body, TimeSpan Took)>();
         try
         {
-            await stopStream.CancelAsync();
+            await databaseStopped.CancelAsync();
             await stream;
 
             // Several seconds of load while the database is away: bounded in time and in count.
