@@ -89,6 +89,7 @@ public sealed class DurableClusterTests(ClusterFixture cluster, Xunit.Abstractio
             // elsewhere would balance a total). Holds of interrupted negotiations end within their TTL (5 s here), and
             // allocations no request decided on are released by the owners' checks, so wait for rest.
             await Eventually.ReturnsAsync(() => world.BooksDisagreeAsync(0, allocated), disagreement => disagreement.Length == 0, "the books agree per data center");
+            Assert.All(allocated.Values.GroupBy(a => a.DataCenter), dc => Assert.InRange(dc.Sum(a => a.Units), 0, capacity));
 
             // Served after the kill while capacity remains: the two providers that stayed up had room for more than the
             // requests submitted after the kill could leave, so they must end full; and no request after the kill is
