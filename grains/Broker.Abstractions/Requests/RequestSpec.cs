@@ -47,7 +47,9 @@ public sealed record RequestSpec
         text.Append(CultureInfo.InvariantCulture, $"level:{c.ProtectionLevel};residency:{c.Residency};");
         text.Append("allow:").AppendJoin(',', c.AllowProviders.Order(StringComparer.Ordinal)).Append(';');
         text.Append("deny:").AppendJoin(',', c.DenyProviders.Order(StringComparer.Ordinal)).Append(';');
-        text.Append(CultureInfo.InvariantCulture, $"members:{c.MembersOnly};max:{c.MaxHourlyCost};");
+        // A decimal keeps the scale it was written with (10 and 10.00 print differently): "G29" prints the value
+        // alone, so a retry that writes the same bound otherwise is still the same request, not a key reuse.
+        text.Append(CultureInfo.InvariantCulture, $"members:{c.MembersOnly};max:{c.MaxHourlyCost?.ToString("G29", CultureInfo.InvariantCulture)};");
         text.Append(CultureInfo.InvariantCulture, $"lease:{Lease.Ticks};priority:{Priority};split:{Splittable}");
         return text.ToString();
     }

@@ -89,7 +89,7 @@ public static class SummaryWriter
         foreach (var phase in run.Phases)
         {
             var i = phase.Invariants;
-            Line(md, $"- {phase.Name}: {(i.Hold ? "hold" : "**VIOLATED**")} — {i.CapacitySamples} capacity samples, {i.OvercommittedPoolSamples} overcommitted pools seen, "
+            Line(md, $"- {phase.Name}: {(i.Hold ? "hold" : "**VIOLATED**")} — {i.Served:N0} requests served, {i.CapacitySamples} capacity samples ({i.FailedCapacitySamples} failed), {i.OvercommittedPoolSamples} overcommitted pools seen, "
                 + $"{i.UnresolvedRequests} requests not terminal, "
                 + (i.Released ? $"{i.AllocatedAfterCleanup:N0} units still allocated after the harness released everything." : $"{i.AllocatedAfterCleanup:N0} units left allocated on purpose (`--no-release`)."));
         }

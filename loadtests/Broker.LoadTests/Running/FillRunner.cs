@@ -74,7 +74,7 @@ public sealed class FillRunner(IBrokerTarget target, LoadWorld world, FillPlan p
             sampler.Latency(),
             Burst: null,
             resolution,
-            new Invariants(sampler.CapacitySamples, sampler.OvercommittedPoolSamples, resolution.Unresolved, AllocatedAfterCleanup: 0),
+            new Invariants(sampler.CapacitySamples, sampler.FailedCapacitySamples, sampler.OvercommittedPoolSamples, resolution.Unresolved, AllocatedAfterCleanup: 0, Served: allocated),
             sampler.Timeline(),
             [new PhaseEvent(Math.Round(loopEnd.TotalSeconds, 2), $"fill stopped: {stoppedBecause}, {_kept.Count:N0} live")],
             Math.Round(loopEnd.TotalSeconds, 2));

@@ -33,13 +33,16 @@ public sealed record BurstSummary(int Sent, int Allocated, int Rejected, double 
 public sealed record Resolution(int Asked, int Allocated, int Rejected, int Unresolved);
 
 /// <summary>
-/// What must hold whatever the load: no pool ever gives out more than it has, every request ends allocated
-/// or rejected, and after the harness released everything nothing stays allocated (unless it was told to
-/// keep everything: <paramref name="Released"/> false, a fill run's <c>--no-release</c>).
+/// What must hold whatever the load: something was served (a run that allocated nothing proves nothing), every
+/// capacity sample was read (a failed one may have hidden an overcommit), no pool ever gives out more than it has,
+/// every request ends allocated or rejected, and after the harness released everything nothing stays allocated
+/// (unless it was told to keep everything: <paramref name="Released"/> false, a fill run's <c>--no-release</c>).
 /// </summary>
-public sealed record Invariants(int CapacitySamples, int OvercommittedPoolSamples, int UnresolvedRequests, long AllocatedAfterCleanup, bool Released = true)
+public sealed record Invariants(
+    int CapacitySamples, int FailedCapacitySamples, int OvercommittedPoolSamples, int UnresolvedRequests, long AllocatedAfterCleanup, int Served, bool Released = true)
 {
-    public bool Hold => CapacitySamples > 0 && OvercommittedPoolSamples == 0 && UnresolvedRequests == 0 && (AllocatedAfterCleanup == 0 || !Released);
+    public bool Hold => CapacitySamples > 0 && FailedCapacitySamples == 0 && Served > 0
+        && OvercommittedPoolSamples == 0 && UnresolvedRequests == 0 && (AllocatedAfterCleanup == 0 || !Released);
 }
 
 /// <summary>One second of a phase: requests due, decisions completed, their latency, and each provider's utilisation then.</summary>

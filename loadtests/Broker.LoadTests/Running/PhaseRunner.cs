@@ -93,7 +93,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
                 bursts.Count(b => b?.Kind == DecisionKind.Rejected),
                 Math.Round(bursts.Where(b => b?.Kind == DecisionKind.Allocated).Select(b => (double)b!.Parts).DefaultIfEmpty(0).Average(), 2)),
             resolution,
-            new Invariants(sampler.CapacitySamples, sampler.OvercommittedPoolSamples, resolution.Unresolved, after),
+            new Invariants(sampler.CapacitySamples, sampler.FailedCapacitySamples, sampler.OvercommittedPoolSamples, resolution.Unresolved, after, allocated),
             sampler.Timeline(),
             events.ToArray(),
             Math.Round(wall, 2));

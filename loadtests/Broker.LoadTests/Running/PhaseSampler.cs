@@ -20,6 +20,9 @@ public sealed class PhaseSampler(
 
     public int CapacitySamples { get; private set; }
 
+    /// <summary>Seconds whose capacity could not be read: each fails the run's invariants, as it may have hidden an overcommit.</summary>
+    public int FailedCapacitySamples { get; private set; }
+
     public int OvercommittedPoolSamples { get; private set; }
 
     public async Task RunAsync(CancellationToken stop)
@@ -52,7 +55,10 @@ public sealed class PhaseSampler(
             }
             catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {
-                // A sample missed (a silo down, a slow answer) leaves a gap in the chart, nothing more.
+                // A sample missed (a slow answer, an error) leaves a gap in the chart and is counted: the invariants
+                // do not hold over a second nobody looked at.
+                FailedCapacitySamples++;
+                progress.WriteLine($"[{name}] capacity sample {second + 1} failed: {e.GetType().Name}: {e.Message}");
             }
 
             Drain(second, utilisation);

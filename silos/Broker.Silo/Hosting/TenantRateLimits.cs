@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Broker.Grains;
 using Broker.Grains.Federation;
 using Broker.Silo.Api;
 using Broker.Silo.Auth;
@@ -48,14 +49,10 @@ public static class TenantRateLimits
                 }
 
                 var settings = context.RequestServices.GetRequiredService<IOptions<TenantRateLimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(context.User.Caller().TenantId!, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = settings.Burst,
-                    TokensPerPeriod = settings.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                var time = context.RequestServices.GetRequiredKeyedService<TimeProvider>(BrokerTime.Key);
+                return RateLimitPartition.Get(
+                    context.User.Caller().TenantId!,
+                    _ => new ClockTokenBucket(time, settings.Burst, settings.PermitsPerSecond, TimeSpan.FromSeconds(1)));
             });
         });
         return services;

@@ -31,12 +31,13 @@ public sealed class ClusterConcurrencyTests(ClusterFixture cluster, Xunit.Abstra
         }));
         Assert.All(released, r => Assert.Equal("released", r.State()));
 
-        // Usage × time × price of every allocation, to the tick, equals the tenant's bill.
+        // Usage × time × the pools' list price of every allocation, to the tick, equals the tenant's bill; the price
+        // comes from the world's definition, not from the broker's hourlyCost (a wrong price would balance against itself).
         var expected = released.Sum(r =>
         {
             var from = r.GetProperty("decidedAt").GetDateTimeOffset();
             var to = r.GetProperty("endedAt").GetDateTimeOffset();
-            return r.GetProperty("allocation").GetProperty("hourlyCost").GetDecimal() * (to - from).Ticks / TimeSpan.TicksPerHour;
+            return 1 * ClusterWorld.PricePerUnitHour * (to - from).Ticks / TimeSpan.TicksPerHour;
         });
         var period = released[0].GetProperty("decidedAt").GetDateTimeOffset().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         using var bill = await world.Client(0).GetAsync($"/v1/billing/tenants/{world.Tenant}?period={period}");

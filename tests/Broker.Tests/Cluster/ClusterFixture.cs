@@ -123,6 +123,26 @@ public sealed class ClusterFixture : IAsyncLifetime
         return clock.Elapsed;
     }
 
+    /// <summary>
+    /// The request ids a data center has allocation rows for in PostgreSQL: the exact set it loads on activation, read
+    /// from the database itself, not from any silo's memory.
+    /// </summary>
+    public async Task<HashSet<string>> StoredAllocationsAsync(string dataCenter)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await db.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand("SELECT key FROM broker_rows WHERE tbl = 'allocation' AND owner = @dc", db);
+        query.Parameters.AddWithValue("dc", dataCenter);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
     public HttpClient Client(int silo, string? token = null)
     {
         var client = new HttpClient { BaseAddress = _silos[silo].BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

@@ -16,6 +16,9 @@ internal sealed class ClusterWorld
         _cluster = cluster;
     }
 
+    /// <summary>The list price of every data center's pool, per unit-hour: what the tests expect to be charged.</summary>
+    public const decimal PricePerUnitHour = 0.01m;
+
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
     public string Resource => $"compute.vcpu-{Suffix}";
@@ -43,7 +46,7 @@ internal sealed class ClusterWorld
                     {
                         id = world.DataCenterOf(p),
                         location = "DE-HH",
-                        pools = new[] { new { resource = world.Resource, total = capacityPerDataCenter, pricePerUnitHour = 0.01m } },
+                        pools = new[] { new { resource = world.Resource, total = capacityPerDataCenter, pricePerUnitHour = PricePerUnitHour } },
                     },
                 },
                 admins = new[] { new { token = world.AdminTokenOf(p) } },
@@ -82,6 +85,13 @@ internal sealed class ClusterWorld
         }
     }
 
+    /// <summary>What an allocated request reports: its one data center and its units.</summary>
+    public static (string DataCenter, long Units) AllocationOf(JsonElement request)
+    {
+        var part = request.GetProperty("allocation").GetProperty("parts").EnumerateArray().Single();
+        return (part.GetProperty("dataCenter").GetString()!, part.GetProperty("amount").GetInt64());
+    }
+
     public async Task<JsonElement> GetAsync(int silo, string requestId)
     {
         using var client = _cluster.Client(silo, TenantToken);
@@ -109,4 +119,28 @@ internal sealed class ClusterWorld
     }
 
     public static JsonElement PoolOf(JsonElement dataCenter) => dataCenter.GetProperty("pools")[0];
+
+    /// <summary>
+    /// Where the books disagree, per data center, or "" when they agree exactly: the units its owner reports allocated,
+    /// and the requests its allocation rows in PostgreSQL name, against the requests that report an allocation there
+    /// (<paramref name="allocated"/>: request id → the data center and units it reports). No holds may be left.
+    /// </summary>
+    public async Task<string> BooksDisagreeAsync(int silo, IReadOnlyDictionary<string, (string DataCenter, long Units)> allocated)
+    {
+        var problems = new List<string>();
+        foreach (var (provider, dc) in await DataCentersAsync(silo))
+        {
+            var id = DataCenterOf(provider);
+            var reported = allocated.Where(a => a.Value.DataCenter == id).ToDictionary(a => a.Key, a => a.Value.Units, StringComparer.Ordinal);
+            var stored = await _cluster.StoredAllocationsAsync(id);
+            var pool = PoolOf(dc);
+            var (units, held) = (pool.GetProperty("allocated").GetInt64(), pool.GetProperty("held").GetInt64());
+            if (units != reported.Values.Sum() || held != 0 || !stored.SetEquals(reported.Keys))
+            {
+                problems.Add($"{id}: pool allocated {units} held {held}, its requests report {reported.Values.Sum()} units; stored only: [{string.Join(',', stored.Except(reported.Keys))}], reported only: [{string.Join(',', reported.Keys.Except(stored))}]");
+            }
+        }
+
+        return string.Join("; ", problems);
+    }
 }

@@ -25,8 +25,16 @@ public sealed class WorldBuilder
 
     public ProviderBuilder Partner(string name, params string[] regions) => Add(name, ProviderKind.Partner, regions);
 
-    public void Tenant(string name, ProviderBuilder home) =>
-        _tenants.Add(new TenantDefinition { Id = Id(name), Name = name, HomeProvider = home.Id, Token = TokenOf(name) });
+    /// <summary>A tenant at home at <paramref name="home"/>; <paramref name="quotas"/> per resource class of this world.</summary>
+    public void Tenant(string name, ProviderBuilder home, IReadOnlyDictionary<string, long>? quotas = null) =>
+        _tenants.Add(new TenantDefinition
+        {
+            Id = Id(name),
+            Name = name,
+            HomeProvider = home.Id,
+            Token = TokenOf(name),
+            Quotas = (quotas ?? new Dictionary<string, long>()).ToDictionary(q => Resource(q.Key), q => q.Value),
+        });
 
     public string TokenOf(string name) => $"token-{name}-{Suffix}";
 

@@ -7,8 +7,9 @@ using Broker.LoadTests.Running;
 namespace Broker.Tests.LoadTests;
 
 /// <summary>
-/// A few seconds of a scenario, and what every report must show whatever the speed: both phases, every
-/// request accounted for and terminal, no pool ever overcommitted, everything given back, and the files.
+/// A few seconds of a scenario, and what every report must show whatever the speed: both phases, something served,
+/// every request accounted for and terminal, every capacity sample read and no pool ever overcommitted, everything
+/// given back, and the files.
 /// Speed is never asserted here; the README reports measured runs.
 /// </summary>
 internal static class SmokeRun
@@ -48,6 +49,10 @@ internal static class SmokeRun
             Assert.True(phase.Allocated + phase.Rejected.Values.Sum() + phase.Failed.Values.Sum() == phase.Sent, context);
             Assert.True(phase.AllocatedByTier.Values.Sum() == phase.Allocated, context);
             Assert.True(phase.Invariants.Hold, context);
+            // Said again on their own, so a failure names them: a run that served nothing, or a second whose capacity
+            // nobody read, proves nothing about overcommit.
+            Assert.True(phase.Allocated > 0 && phase.Invariants.Served == phase.Allocated, $"nothing served: {context}");
+            Assert.True(phase.Invariants.FailedCapacitySamples == 0, $"a capacity sample failed: {context}");
             Assert.Equal(0, phase.Resolution.Unresolved);
             Assert.True(phase.Timeline.Count >= options.Duration.TotalSeconds, context);
             Assert.True(phase.Latency.Count == phase.Decided, context);

@@ -22,17 +22,33 @@ public sealed class ConcurrencyTests(BrokerFixture broker, Xunit.Abstractions.IT
         ["partner-dc"] = 100,
     };
 
+    // What one unit-hour costs the tenant at each data center, from the world's definition below: the members' list
+    // prices, and for the partner the home provider's contract price (not the partner's list price of 0.02).
+    private const decimal HomePrice = 0.014m;
+    private const decimal M1Price = 0.013m;
+    private const decimal M2Price = 0.015m;
+    private const decimal PartnerListPrice = 0.02m;
+    private const decimal ContractPrice = 0.012m;
+
+    private static readonly Dictionary<string, decimal> PriceByDataCenter = new()
+    {
+        ["home-dc"] = HomePrice,
+        ["m1-dc"] = M1Price,
+        ["m2-dc"] = M2Price,
+        ["partner-dc"] = ContractPrice,
+    };
+
     [Fact]
     public async Task Submit_TwiceAsManyConcurrentRequestsAsCapacity_AllocatesExactlyTheCapacityAndTheLedgerBalances()
     {
         var tenants = new[] { "t0", "t1", "t2", "t3" };
         var world = await broker.CreateWorldAsync(w =>
         {
-            var partner = w.Partner("partner").DataCenter("partner-dc", "DE-HE", ProtectionLevel.Normal, Pool(Resource, 10_000, 0.02m));
-            var home = w.Member("home", "DE-HH").DataCenter("home-dc", "DE-HH", ProtectionLevel.Normal, Pool(Resource, 300, 0.014m));
-            home.Contract(partner, Resource, maxAmount: 100, price: 0.012m);
-            w.Member("m1", "DE-BY").DataCenter("m1-dc", "DE-BY", ProtectionLevel.Normal, Pool(Resource, 400, 0.013m));
-            w.Member("m2", "DE-NW").DataCenter("m2-dc", "DE-NW", ProtectionLevel.Normal, Pool(Resource, 100, 0.015m, ratio: 2.0));
+            var partner = w.Partner("partner").DataCenter("partner-dc", "DE-HE", ProtectionLevel.Normal, Pool(Resource, 10_000, PartnerListPrice));
+            var home = w.Member("home", "DE-HH").DataCenter("home-dc", "DE-HH", ProtectionLevel.Normal, Pool(Resource, 300, HomePrice));
+            home.Contract(partner, Resource, maxAmount: 100, price: ContractPrice);
+            w.Member("m1", "DE-BY").DataCenter("m1-dc", "DE-BY", ProtectionLevel.Normal, Pool(Resource, 400, M1Price));
+            w.Member("m2", "DE-NW").DataCenter("m2-dc", "DE-NW", ProtectionLevel.Normal, Pool(Resource, 100, M2Price, ratio: 2.0));
             foreach (var tenant in tenants)
             {
                 w.Tenant(tenant, home);
@@ -81,7 +97,9 @@ public sealed class ConcurrencyTests(BrokerFixture broker, Xunit.Abstractions.IT
     private async Task AssertLedgerMatchesAsync(World world, string[] tenants, List<JsonElement> allocated, int hours)
     {
         var period = allocated[0].GetProperty("decidedAt").GetDateTimeOffset().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-        var expected = allocated.Sum(a => a.GetProperty("allocation").GetProperty("hourlyCost").GetDecimal() * hours);
+        // Expected from the definition (1 unit × hours × the price where it was served), never from the broker's own
+        // hourlyCost: a wrong price would balance against itself.
+        var expected = allocated.Sum(a => ExpectedCost(world, a, hours));
 
         var billed = 0m;
         foreach (var tenant in tenants)
@@ -105,8 +123,14 @@ public sealed class ConcurrencyTests(BrokerFixture broker, Xunit.Abstractions.IT
             var homeWasCharged = home.GetProperty("counterparties").EnumerateArray()
                 .Single(c => c.GetProperty("counterparty").GetProperty("id").GetString() == world.Id(serving)).GetProperty("chargedBy").GetDecimal();
             var servedHere = allocated.Where(a => a.GetProperty("allocation").GetProperty("provider").GetString() == world.Id(serving))
-                .Sum(a => a.GetProperty("allocation").GetProperty("hourlyCost").GetDecimal() * hours);
+                .Sum(a => ExpectedCost(world, a, hours));
             Assert.Equal((serving, servedHere, servedHere), (serving, chargedHome, homeWasCharged));
         }
+    }
+
+    private static decimal ExpectedCost(World world, JsonElement allocated, int hours)
+    {
+        var dataCenter = PriceByDataCenter.Keys.Single(dc => world.Id(dc) == allocated.DataCenters().Single());
+        return 1 * hours * PriceByDataCenter[dataCenter];
     }
 }

@@ -67,6 +67,18 @@ public sealed class DomainRuleTests
         Assert.NotEqual(a.CanonicalForm(), (a with { Priority = Priority.High }).CanonicalForm());
         Assert.NotEqual(a.CanonicalForm(), (a with { Lease = TimeSpan.FromDays(29) }).CanonicalForm());
         Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { MaxHourlyCost = 1m } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { Residency = "DE-NW" } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { ProtectionLevel = ProtectionLevel.High } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { AllowProviders = ["x"] } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { DenyProviders = ["z"] } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Constraints = a.Constraints with { MembersOnly = true } }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Splittable = true }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Items = [a.Items[0] with { Amount = 6 }, a.Items[1]] }).CanonicalForm());
+        Assert.NotEqual(a.CanonicalForm(), (a with { Items = [a.Items[0]] }).CanonicalForm());
+
+        // The same bound written with another scale (1 and 1.00) is the same request.
+        var bounded = a with { Constraints = a.Constraints with { MaxHourlyCost = 1m } };
+        Assert.Equal(bounded.CanonicalForm(), (a with { Constraints = a.Constraints with { MaxHourlyCost = 1.00m } }).CanonicalForm());
     }
 
     [Fact]

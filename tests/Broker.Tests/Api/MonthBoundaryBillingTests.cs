@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Broker.Tests.Api;
+
+/// <summary>An allocation across a month end is billed in each month for the hours it ran in that month, read per period through the API.</summary>
+// A broker of its own: its clock is moved to a month end, which the shared broker's clock may be past already.
+public sealed class MonthBoundaryBillingTests() : OwnBroker()
+{
+    private const long Amount = 1_000;
+    private const decimal Price = 0.0001m;
+
+    [Fact]
+    public async Task Allocation_From30Nov2300To1Dec0100_OneHourInNovembersBillAndOneInDecembers()
+    {
+        var world = await OneProviderWorldAsync("t");
+        var start = new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero);
+        var midnight = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        Broker.Clock.Advance(start - Broker.Clock.GetUtcNow());
+        var (_, request) = await world.RequestAsync("t", world.Body("storage.ssd", Amount));
+        var id = request.GetProperty("id").GetString()!;
+        Assert.Equal(start, request.GetProperty("decidedAt").GetDateTimeOffset());
+
+        Broker.Clock.Advance(TimeSpan.FromHours(2));
+        using var release = await world.Tenant("t").DeleteAsync($"/v1/requests/{id}");
+        Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+
+        var november = await BillAsync(world, "2026-11");
+        var december = await BillAsync(world, "2026-12");
+        var october = await BillAsync(world, "2026-10");
+
+        // One hour of 1,000 units at the pool's list price in each month.
+        const decimal hour = Amount * Price * 1;
+        Assert.Equal(("2026-11", hour, (start, midnight, hour)), (november.GetProperty("period").GetString(), november.GetProperty("total").GetDecimal(), OnlyEntry(november, id)));
+        Assert.Equal(("2026-12", hour, (midnight, midnight.AddHours(1), hour)), (december.GetProperty("period").GetString(), december.GetProperty("total").GetDecimal(), OnlyEntry(december, id)));
+        Assert.Equal((0, 0m), (october.GetProperty("requests").GetArrayLength(), october.GetProperty("total").GetDecimal()));
+
+        // Without a period the bill is the current month's: December's, by the broker's clock.
+        using var current = await world.Tenant("t").GetAsync($"/v1/billing/tenants/{world.Id("t")}");
+        Assert.Equal("2026-12", (await Json.ReadAsync(current)).GetProperty("period").GetString());
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To, decimal Cost) OnlyEntry(JsonElement bill, string requestId)
+    {
+        var line = Assert.Single(bill.GetProperty("requests").EnumerateArray());
+        Assert.Equal(requestId, line.GetProperty("requestId").GetString());
+        var entry = Assert.Single(line.GetProperty("entries").EnumerateArray());
+        return (entry.GetProperty("from").GetDateTimeOffset(), entry.GetProperty("to").GetDateTimeOffset(), entry.GetProperty("cost").GetDecimal());
+    }
+
+    private static async Task<JsonElement> BillAsync(World world, string period)
+    {
+        using var response = await world.Tenant("t").GetAsync($"/v1/billing/tenants/{world.Id("t")}?period={period}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Json.ReadAsync(response);
+    }
+}
