@@ -73,9 +73,8 @@ public sealed class AuditChainGrain(
     public async Task AppendAgainAsync(AuditEvent[] events)
     {
         var unseen = events.Where(e => !_recent.Contains(e.EventId)).ToArray();
-        var indexed = await Task.WhenAll(unseen.Select(e => rows.ReadAsync(IndexKey(e.EventId))));
-        _recent.UnionWith(indexed.OfType<StoredRow>().Select(row => row.Key.Key));
-        await AppendAsync(events);
+        var indexed = (await Task.WhenAll(unseen.Select(e => rows.ReadAsync(IndexKey(e.EventId))))).OfType<StoredRow>().Select(row => row.Key.Key).ToHashSet(StringComparer.Ordinal);
+        await AppendAsync(events.Where(e => !indexed.Contains(e.EventId)).ToArray());
     }
 
     public async Task AppendAsync(AuditEvent[] events)

@@ -250,7 +250,19 @@ public sealed partial class RequestGrain(
 
         if (_record.State == RequestState.None)
         {
-            // No request was ever stored under this id: its negotiation died before deciding. Nothing to keep here.
+            // No request was ever stored under this id: its negotiation died before deciding — or runs on in an
+            // activation on a silo the cluster gave up on, which would store a decision on this allocation after
+            // the data center released it. The fence makes such a decision's write fail before the answer is given.
+            try
+            {
+                await _rows.FenceAsync();
+            }
+            catch (RowConflictException)
+            {
+                DeactivateOnIdle();
+                return AllocationClaim.Undecided; // something was stored meanwhile: the next round asks the activation that has it
+            }
+
             DeactivateOnIdle();
             return AllocationClaim.NotWanted;
         }

@@ -32,7 +32,20 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
         var row = await rows.ReadAsync(Key);
         _version = row?.Version ?? 0;
         _confirmedAt = time.GetTimestamp();
-        return row is null ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
+        return row is null || row.Payload.Length == 0 ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
+    }
+
+    /// <summary>
+    /// Stores that no request exists under this id (an empty row), so that an activation still negotiating it
+    /// elsewhere — on a silo the cluster gave up on — can no longer store a decision: its write expects no row.
+    /// Taken before a data center is told to release an allocation nobody stored; the request itself may still be
+    /// asked for afresh (an empty row reads as none).
+    /// </summary>
+    public async Task FenceAsync()
+    {
+        await rows.CommitAsync([RowWrite.Put(Key, [], expectedVersion: _version)]);
+        _version++;
+        _confirmedAt = time.GetTimestamp();
     }
 
     /// <summary>
@@ -49,7 +62,7 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
 
         var known = _version;
         var row = await rows.ReadAsync(Key);
-        if (row is null || row.Version == known)
+        if (row is null || row.Version == known || row.Payload.Length == 0)
         {
             _confirmedAt = time.GetTimestamp();
             return null;

@@ -38,5 +38,28 @@ public sealed class StaleRequestActivationTests
         Assert.Null(successorSees);
     }
 
+    [Fact]
+    public async Task Fence_NoRequestStored_ADecisionStillNegotiatedElsewhereCannotBeStoredAfterIt()
+    {
+        // What the fault run found: a data center asked a new activation about an allocation, heard "not wanted"
+        // (nothing stored) and released it, while an activation on a paused silo went on to store its decision on it.
+        var store = new MemoryRowStore();
+        var clock = new FakeTimeProvider();
+        var id = "r-" + Guid.NewGuid().ToString("N")[..24];
+        var negotiatingElsewhere = new RequestRows(store, Serializer, id, clock);
+        await negotiatingElsewhere.LoadAsync();
+        var asked = new RequestRows(store, Serializer, id, clock);
+        await asked.LoadAsync();
+
+        await asked.FenceAsync();
+        var lateDecision = negotiatingElsewhere.WriteAsync(Record(RequestState.Allocated), []);
+
+        await Assert.ThrowsAsync<RowConflictException>(() => lateDecision);
+        var retry = new RequestRows(store, Serializer, id, clock);
+        Assert.Null(await retry.LoadAsync()); // the id is free for a retry of the request
+        await retry.WriteAsync(Record(RequestState.Negotiating), []);
+        Assert.Equal(RequestState.Negotiating, (await new RequestRows(store, Serializer, id, clock).LoadAsync())?.State);
+    }
+
     private static RequestRecord Record(RequestState state) => new() { State = state, Tenant = "t", HomeProvider = "p", CreatedAt = DateTimeOffset.UnixEpoch };
 }
