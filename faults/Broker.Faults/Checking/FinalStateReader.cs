@@ -14,11 +14,13 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
 {
     private static readonly TimeSpan RestDeadline = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StableFor = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan QuietPatience = TimeSpan.FromMinutes(8);
 
     public async Task<FinalState> ReadAsync(IEnumerable<(string Tenant, string Id)> named, PoolSampler sampler)
     {
-        var (rest, restState) = await WaitForRestAsync(sampler);
+        var (rest, restState, listing) = await WaitForRestAsync(sampler);
         log.WriteLine(rest ? $"at rest: {restState}" : $"NOT at rest after {RestDeadline.TotalSeconds} s: {restState}");
+        await WaitForQuietStretchAsync(listing);
         var requests = new Dictionary<string, RequestView?>();
         using var gate = new SemaphoreSlim(16);
         var reads = named.DistinctBy(n => n.Id).Select(async n =>
@@ -65,15 +67,48 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
         return new FinalState(requests, listed, pools, charges, audit, verify.GetProperty("valid").GetBoolean(), DateTimeOffset.UtcNow);
     }
 
-    private async Task<(bool AtRest, string State)> WaitForRestAsync(PoolSampler sampler)
+    /// <summary>
+    /// Waits for a stretch long enough to read everything in which no lease ends: a negotiation resumed after the
+    /// restart starts its lease then, so a few may end right in the window the clients kept quiet. Requests, pools,
+    /// bills and the trail are read one after the other and must describe the same moment.
+    /// </summary>
+    private async Task WaitForQuietStretchAsync(IReadOnlyList<RequestView> listing)
+    {
+        var margin = TimeSpan.FromSeconds(5);
+        var reading = TimeSpan.FromSeconds(30 + (listing.Count / 500.0)); // measured: about 900 requests a second, with bills and the trail
+        var ends = listing.Where(r => r is { State: "allocated", LeaseExpiresAt: not null }).Select(r => r.LeaseExpiresAt!.Value).Order().ToList();
+        var start = DateTimeOffset.UtcNow;
+        foreach (var end in ends.Where(e => e >= start - margin))
+        {
+            if (end < start + reading + margin)
+            {
+                start = end + margin;
+            }
+        }
+
+        if (start > DateTimeOffset.UtcNow + QuietPatience)
+        {
+            log.WriteLine($"no quiet stretch of {reading.TotalSeconds:F0} s within {QuietPatience.TotalMinutes} min: reading now, leases may end meanwhile");
+            return;
+        }
+
+        if (start > DateTimeOffset.UtcNow)
+        {
+            log.WriteLine($"waiting {(start - DateTimeOffset.UtcNow).TotalSeconds:F0} s for a stretch of {reading.TotalSeconds:F0} s in which no lease ends");
+            await Task.Delay(start - DateTimeOffset.UtcNow); // until the quiet stretch begins
+        }
+    }
+
+    private async Task<(bool AtRest, string State, List<RequestView> Listing)> WaitForRestAsync(PoolSampler sampler)
     {
         var clock = Stopwatch.StartNew();
         var state = "nothing read yet";
+        var listed = new List<RequestView>();
         PoolView[]? previous = null;
         var previousAt = TimeSpan.Zero;
         while (clock.Elapsed < RestDeadline)
         {
-            var listed = new List<RequestView>();
+            listed = [];
             foreach (var tenant in world.Tenants)
             {
                 listed.AddRange(await ListAsync(tenant));
@@ -89,7 +124,7 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
             {
                 if (previous is not null && previous.SequenceEqual(pools) && clock.Elapsed - previousAt >= StableFor)
                 {
-                    return (true, state);
+                    return (true, state, listed);
                 }
 
                 if (previous is null || !previous.SequenceEqual(pools))
@@ -105,7 +140,7 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
             await Task.Delay(500); // polling the cluster until it is at rest, with the deadline above
         }
 
-        return (false, state);
+        return (false, state, listed);
     }
 
     private async Task<RequestView?> ReadRequestAsync(string tenant, string id)

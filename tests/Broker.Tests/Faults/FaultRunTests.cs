@@ -42,7 +42,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         Assert.Equal(Enum.GetValues<FaultKind>().Select(FaultInjector.Name).Order(), result.FaultsByKind.Keys.Order());
         Assert.Empty(result.Violations.Select(v => $"{v.Check} {v.Subject}: {v.Detail}"));
         Assert.True(result.Operations > 2_000, $"only {result.Operations} operations: the run proves little");
-        Assert.True(result.PoolSamples > 100, $"only {result.PoolSamples} pool samples");
+        Assert.True(result.PoolSamples > 60, $"only {result.PoolSamples} pool samples (one every 2 s would be 60)");
         Assert.All(result.Recoveries, r => Assert.NotNull(r.After));
     }
 }

@@ -16,14 +16,20 @@ public sealed class SplitHardConstraintTests(BrokerFixture broker)
 
     private static readonly string[] Others = ["home-dc", "member-dc", "partner-dc", "swiss-dc", "austria-dc"];
 
-    public static TheoryData<string, Func<World, long, object>> OnlyOkQualifies => new()
+    /// <summary>The constraints of <see cref="HardConstraintTests"/> but the hourly-cost bound, which limits the whole request, not each data center.</summary>
+    public static TheoryData<string, Func<World, long, object>> OnlyOkQualifies
     {
-        { "protection level", (_, _) => new { protectionLevel = "very-high" } },
-        { "residency: a German state", (_, _) => new { residency = "DE-NW" } },
-        { "residency: a country", (_, _) => new { residency = "DE", protectionLevel = "very-high" } },
-        { "allow list", (w, _) => new { providers = new { allow = new[] { w.Id("ok") } } } },
-        { "deny list", (w, _) => new { providers = new { deny = new[] { w.Id("home"), w.Id("member"), w.Id("partner"), w.Id("swiss"), w.Id("austria") } } } },
-    };
+        get
+        {
+            var data = new TheoryData<string, Func<World, long, object>>();
+            foreach (var row in HardConstraintTests.OnlyOkQualifies.Where(row => (string)row[0] != "max hourly cost"))
+            {
+                data.Add((string)row[0], (Func<World, long, object>)row[1]);
+            }
+
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(OnlyOkQualifies))]
