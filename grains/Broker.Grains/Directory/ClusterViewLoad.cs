@@ -1,21 +1,16 @@
 namespace Broker.Grains.Directory;
 
 /// <summary>
-/// Whether this silo has loaded the federation and the capacity directory once. A silo is active in the cluster,
-/// and hosts new grains, a moment before its first refresh: a request negotiated there before then would see an
-/// empty federation and be answered <c>unsatisfiable</c>. Negotiations wait for the load instead.
+/// Whether this silo has loaded the federation once. A silo is active in the cluster, and hosts new grains, a moment
+/// before its first refresh: a request negotiated there before then would see an empty federation and be answered
+/// <c>unsatisfiable</c>. Until the load a negotiation fails as a fault instead. (The capacity directory may still be
+/// filling: data centers it has not seen are asked directly.)
 /// </summary>
 public sealed class ClusterViewLoad
 {
-    /// <summary>How long a negotiation waits for a silo that just started; longer, and it fails and is resumed later.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private volatile bool _loaded;
 
-    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public bool IsLoaded => _loaded;
 
-    public bool IsLoaded => _loaded.Task.IsCompleted;
-
-    public void MarkLoaded() => _loaded.TrySetResult();
-
-    /// <summary>Returns once loaded; throws <see cref="TimeoutException"/> after <see cref="Patience"/>.</summary>
-    public Task WhenLoadedAsync() => _loaded.Task.IsCompleted ? Task.CompletedTask : _loaded.Task.WaitAsync(Patience);
+    public void MarkLoaded() => _loaded = true;
 }

@@ -51,11 +51,14 @@ public sealed partial class ClusterViewRefresher(
             federation.Apply(newer);
         }
 
-        await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
+        // The federation is what a negotiation must not be without; data centers the directory has not seen yet are
+        // asked directly (DirectoryGap), and a partition on a silo that just died would hold a newcomer back for long.
         if (federation.Current.Version > 0)
         {
             load.MarkLoaded();
         }
+
+        await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

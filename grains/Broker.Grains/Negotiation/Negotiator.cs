@@ -26,8 +26,14 @@ public sealed class Negotiator(
     // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm).
     internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent)
     {
-        // On a silo that has just joined, this request may be the first thing it does: judge it by the federation, not by an empty view.
-        await load.WhenLoadedAsync();
+        // On a silo that has just joined, this request may be the first thing it does: never judge it by an empty view.
+        // It fails as a fault (the client gets 503 and retries; a stored request resumes) — waiting here instead held
+        // negotiations on a rejoining silo long enough to stall its start.
+        if (!load.IsLoaded)
+        {
+            throw new TimeoutException("this silo has not loaded the federation yet");
+        }
+
         var settings = options.Value;
         var view = federation.Current;
         var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);

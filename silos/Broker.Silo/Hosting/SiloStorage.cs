@@ -56,7 +56,6 @@ public static class SiloStorage
             // Let the driver's exceptions cross silos (also inside Orleans' own, as when an activation could
             // not read its state): the HTTP edge then sees a database failure and answers 503, not 500.
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
-            silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Broker"));
             return silo;
         }
 
