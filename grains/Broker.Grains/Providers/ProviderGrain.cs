@@ -23,7 +23,7 @@ public sealed class ProviderGrain(
         }
 
         reservations[reservationKey] = claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray();
-        await state.WriteStateAsync();
+        await WriteOrStepDownAsync();
         return true;
     }
 
@@ -37,7 +37,24 @@ public sealed class ProviderGrain(
 
         if (keys.Length > 0)
         {
+            await WriteOrStepDownAsync();
+        }
+    }
+
+    /// <summary>
+    /// A failed write leaves memory ahead of storage: this activation steps down, and the next one starts from
+    /// what is stored — the fault run saw a partner contract served beyond its volume across a PostgreSQL restart.
+    /// </summary>
+    private async Task WriteOrStepDownAsync()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 
