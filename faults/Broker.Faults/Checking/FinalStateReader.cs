@@ -160,19 +160,8 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
         }
     }
 
-    private async Task<List<RequestView>> ListAsync(string tenant)
-    {
-        var all = new List<RequestView>();
-        string? after = null;
-        do
-        {
-            var page = await GetOrThrowAsync(0, $"/v1/requests?limit=1000{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}", world.TenantToken(tenant));
-            all.AddRange(page.GetProperty("items").EnumerateArray().Select(RequestView.From));
-            after = page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-        }
-        while (after is not null);
-        return all;
-    }
+    private Task<List<RequestView>> ListAsync(string tenant) =>
+        PagesAsync("/v1/requests?limit=1000", world.TenantToken(tenant), RequestView.From);
 
     private async Task<IEnumerable<ChargeView>> BillAsync(string tenant, string month)
     {
@@ -189,14 +178,18 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
             e.GetProperty("cost").GetDecimal()))).ToList();
     }
 
-    private async Task<List<AuditView>> AuditAsync(string tenant)
+    private Task<List<AuditView>> AuditAsync(string tenant) =>
+        PagesAsync($"/v1/audit?tenant={tenant}&limit=1000", world.FederationAdminToken, e => new AuditView(e.GetProperty("action").GetString()!, e.GetProperty("subject").GetString()!, e.GetProperty("outcome").GetString()!));
+
+    /// <summary>Every item of a paged listing (<c>items</c>, followed through <c>next</c> as <c>after</c>).</summary>
+    private async Task<List<T>> PagesAsync<T>(string path, string token, Func<JsonElement, T> read)
     {
-        var all = new List<AuditView>();
+        var all = new List<T>();
         string? after = null;
         do
         {
-            var page = await GetOrThrowAsync(0, $"/v1/audit?tenant={tenant}&limit=1000{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}", world.FederationAdminToken);
-            all.AddRange(page.GetProperty("items").EnumerateArray().Select(e => new AuditView(e.GetProperty("action").GetString()!, e.GetProperty("subject").GetString()!, e.GetProperty("outcome").GetString()!)));
+            var page = await GetOrThrowAsync(0, $"{path}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}", token);
+            all.AddRange(page.GetProperty("items").EnumerateArray().Select(read));
             after = page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
         }
         while (after is not null);

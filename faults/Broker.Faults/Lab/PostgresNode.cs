@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Broker.Faults.Lab;
 
 /// <summary>
@@ -34,9 +32,8 @@ public sealed class PostgresNode : IAsyncDisposable
     public Task StartAsync() => Script("up");
 
     /// <summary>Stops the server (fast: open connections are cut), keeps it down for <paramref name="downFor"/>, starts it again.</summary>
-    public async Task<TimeSpan> RestartAsync(TimeSpan downFor)
+    public async Task RestartAsync(TimeSpan downFor)
     {
-        var clock = Stopwatch.StartNew();
         if (downFor > TimeSpan.Zero)
         {
             await Script("down");
@@ -44,7 +41,6 @@ public sealed class PostgresNode : IAsyncDisposable
         }
 
         await Script("restart");
-        return clock.Elapsed;
     }
 
     public async ValueTask DisposeAsync()

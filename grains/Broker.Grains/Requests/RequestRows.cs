@@ -32,7 +32,7 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
         var row = await rows.ReadAsync(Key);
         _version = row?.Version ?? 0;
         _confirmedAt = time.GetTimestamp();
-        return row is null || row.Payload.Length == 0 ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
+        return Decode(row);
     }
 
     /// <summary>
@@ -62,13 +62,13 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
 
         var known = _version;
         var row = await rows.ReadAsync(Key);
-        if (row is null || row.Version == known || row.Payload.Length == 0)
+        if (row is null || row.Version == known || Decode(row) is not { } newer)
         {
             _confirmedAt = time.GetTimestamp();
             return null;
         }
 
-        return serializer.Deserialize<RequestRecord>(row.Payload)!;
+        return newer;
     }
 
     /// <summary>Stores the record, its index line and <paramref name="charges"/> together. Takes all it writes before its first await.</summary>
@@ -84,4 +84,8 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
         _version++;
         _confirmedAt = time.GetTimestamp();
     }
+
+    // An empty row is a fence (no request under this id): it reads as none.
+    private RequestRecord? Decode(StoredRow? row) =>
+        row is null || row.Payload.Length == 0 ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
 }
