@@ -62,7 +62,7 @@ public sealed partial class DataCenterGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _rows = new DataCenterRows(rows, serializer, Id);
+        _rows = new DataCenterRows(rows, serializer, Id, time);
         var (head, allocations) = await _rows.LoadAsync();
         _head = head;
         _book = new CapacityBook(head.Registration?.Definition.Pools ?? [], allocations);
@@ -160,10 +160,10 @@ public sealed partial class DataCenterGrain(
         return new OfferResult(Describe(registration, Guid.Empty, allocation.Items, allocation.LeaseExpiresAt), null);
     }
 
-    public async Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt)
+    public async Task<bool> ConfirmAsync(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Confirm(holdId, requestId, leaseExpiresAt))
+        if (!_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
         {
             RequestPublish();
             return false;
@@ -200,6 +200,20 @@ public sealed partial class DataCenterGrain(
             await _commit.CommitAsync();
             RequestPublish();
         }
+        else
+        {
+            // "Nothing to release" from a stale memory would leave the true activation holding the allocation.
+            await StepDownIfOvertakenAsync();
+        }
+    }
+
+    public async Task AbandonAsync(string requestId, Guid attempt)
+    {
+        if (_book.Abandon(requestId, attempt))
+        {
+            await _commit.CommitAsync();
+            RequestPublish();
+        }
     }
 
     public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt)
@@ -207,6 +221,9 @@ public sealed partial class DataCenterGrain(
         Purge(time.GetUtcNow());
         if (!_book.Renew(requestId, leaseExpiresAt))
         {
+            // "Not held here" ends the request: it must not come from the memory of an activation the cluster moved past
+            // (the fault run saw a request expire 0.1 s after its allocation, told so by a cut-off silo's old activation).
+            await StepDownIfOvertakenAsync();
             return false;
         }
 
@@ -286,6 +303,12 @@ public sealed partial class DataCenterGrain(
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
+        if (await IsOvertakenAsync())
+        {
+            // An old activation on a silo that was cut off: it neither tells lease ends nor publishes its stale summary.
+            return;
+        }
+
         // Ends not yet taken up by their request are told again; those ending in this tick are told by the purge.
         NotifyEnded(_book.Ended.Keys.ToArray());
         Purge(time.GetUtcNow());
@@ -325,13 +348,59 @@ public sealed partial class DataCenterGrain(
 
     /// <summary>
     /// One-way: each request records its end (expired, charged) and then releases its row here. A request that does not
-    /// (its silo died) is told again by the periodic timer, so an end is never lost, only late to be recorded.
+    /// (its silo died) is told again by the periodic timer, so an end is never lost, only late to be recorded. Told only
+    /// by an activation that is not overtaken: an old one's lease ends may have been renewed at the true one since.
     /// </summary>
-    private void NotifyEnded(IEnumerable<string> requests)
+    private void NotifyEnded(IReadOnlyCollection<string> requests)
     {
+        if (requests.Count > 0)
+        {
+            _ = NotifyEndedAsync(requests);
+        }
+    }
+
+    private async Task NotifyEndedAsync(IReadOnlyCollection<string> requests)
+    {
+        try
+        {
+            if (await IsOvertakenAsync())
+            {
+                return;
+            }
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException or System.Data.Common.DbException)
+        {
+            // Storage out of reach: the periodic timer tells these ends again.
+            return;
+        }
+
         foreach (var requestId in requests)
         {
             GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+        }
+    }
+
+    /// <summary>Whether another activation of this data center has written since this one last did; then this one steps down.</summary>
+    private async Task<bool> IsOvertakenAsync()
+    {
+        if (await _rows.OvertakenAsync() is null)
+        {
+            return false;
+        }
+
+        LogOvertaken(Id);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    /// <summary>Answers a caller with a conflict (503, its retry reaches the true activation) when this activation is overtaken.</summary>
+    private async Task StepDownIfOvertakenAsync()
+    {
+        if (await _rows.OvertakenAsync() is { } conflict)
+        {
+            LogOvertaken(Id);
+            DeactivateOnIdle();
+            throw conflict;
         }
     }
 
@@ -493,6 +562,9 @@ public sealed partial class DataCenterGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool {Resource} of {DataCenter} set to total {Total}, headroom {Headroom}")]
     private partial void LogPoolChanged(string dataCenter, string resource, long total, long headroom);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data center {DataCenter}: another activation has written since this one; it steps down")]
+    private partial void LogOvertaken(string dataCenter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data center {DataCenter} migrates to a silo of its owner {Provider}")]
     private partial void LogMigratingHome(string dataCenter, string provider);

@@ -11,19 +11,18 @@ namespace Broker.Grains.DataCenters;
 /// million. The head's version guards the data center: an activation that lost a race (two activations during a
 /// membership change) fails its next write and steps down, and none of its allocation rows are written.
 /// </summary>
-internal sealed class DataCenterRows(IRowStore rows, Serializer serializer, string dataCenter)
+internal sealed class DataCenterRows(IRowStore rows, Serializer serializer, string dataCenter, TimeProvider time)
 {
     public const string HeadTable = "datacenter";
     public const string AllocationTable = "allocation";
 
-    private long _version;
+    private readonly GuardedRow _head = new(rows, new RowKey(HeadTable, dataCenter, ""), time);
     private byte[]? _headBytes;
     private DataCenterHead? _headWritten;
 
     public async Task<(DataCenterHead Head, List<KeyValuePair<string, StoredAllocation>> Allocations)> LoadAsync()
     {
-        var head = await rows.ReadAsync(new RowKey(HeadTable, dataCenter, ""));
-        _version = head?.Version ?? 0;
+        var head = await _head.LoadAsync();
         var loaded = head is null ? new DataCenterHead() : serializer.Deserialize<DataCenterHead>(head.Payload)!;
         var allocations = (await rows.ReadOwnerAsync(AllocationTable, dataCenter))
             .Select(r => KeyValuePair.Create(r.Key.Key, serializer.Deserialize<StoredAllocation>(r.Payload)!))
@@ -41,7 +40,7 @@ internal sealed class DataCenterRows(IRowStore rows, Serializer serializer, stri
             _headWritten = head;
         }
 
-        var writes = new List<RowWrite>(changes.Length + 1) { RowWrite.Put(new RowKey(HeadTable, dataCenter, ""), _headBytes!, expectedVersion: _version) };
+        var writes = new List<RowWrite>(changes.Length + 1) { RowWrite.Put(_head.Key, _headBytes!, expectedVersion: _head.Version) };
         foreach (var (requestId, allocation) in changes)
         {
             var key = new RowKey(AllocationTable, dataCenter, requestId);
@@ -49,8 +48,16 @@ internal sealed class DataCenterRows(IRowStore rows, Serializer serializer, stri
         }
 
         await rows.CommitAsync(writes);
-        _version++;
+        _head.Wrote();
     }
+
+    /// <summary>
+    /// Whether another activation of this data center has written since this one last read or wrote (this one then
+    /// runs on a silo that was cut off or paused): a conflict naming the head row, so the caller answers 503 and its
+    /// retry reaches the true activation. Reads storage only when memory is no longer fresh.
+    /// </summary>
+    public async Task<RowConflictException?> OvertakenAsync() =>
+        await _head.NewerStoredAsync() is { } newer ? new RowConflictException(_head.Key, _head.Version, newer.Version) : null;
 }
 
 /// <summary>A data center's head row. Immutable: a change is a new instance, so the grain knows when to serialize it again.</summary>

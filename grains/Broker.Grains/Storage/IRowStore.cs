@@ -28,7 +28,8 @@ public interface IRowStore
 }
 
 /// <summary>Addresses one row. <see cref="Key"/> orders an owner's rows (ordinal comparison).</summary>
-public readonly record struct RowKey(string Table, string Owner, string Key)
+[GenerateSerializer, Immutable, Alias("broker.row-key")]
+public readonly record struct RowKey([property: Id(0)] string Table, [property: Id(1)] string Owner, [property: Id(2)] string Key)
 {
     public override string ToString() => $"{Table}/{Owner}/{Key}";
 }
@@ -51,11 +52,4 @@ public sealed record RowWrite(RowKey Key, RowOp Op, byte[]? Payload, string? Tag
     public static RowWrite Put(RowKey key, byte[] payload, string? tag = null, long? expectedVersion = null) => new(key, RowOp.Put, payload, tag, expectedVersion);
 
     public static RowWrite Delete(RowKey key, long? expectedVersion = null) => new(key, RowOp.Delete, null, null, expectedVersion);
-}
-
-/// <summary>A commit was refused because a row was not at the version it expected: another writer got there first.</summary>
-public sealed class RowConflictException(RowKey key, long? expected, long? stored)
-    : Exception($"row {key} is at version {stored?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, expected {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "any"}")
-{
-    public RowKey Key { get; } = key;
 }

@@ -53,7 +53,6 @@ public static class ErrorHandling
                 or Orleans.Runtime.ClientNotAvailableException
                 or Orleans.Storage.InconsistentStateException
                 or Broker.Grains.Storage.RowConflictException // another activation of the grain won a race: a retry reaches it
-                or Orleans.Serialization.UnavailableExceptionFallbackException { ExceptionType: "Broker.Grains.Storage.RowConflictException" } // the same, from another silo
                 or System.Data.Common.DbException
                 or System.Net.Sockets.SocketException)
             {

@@ -29,7 +29,7 @@ public sealed class StaleRequestActivationTests
         await successor.WriteAsync(Record(RequestState.Released), []);
 
         var whileFresh = await cutOff.NewerStoredAsync();
-        clock.Advance(RequestRows.FreshFor);
+        clock.Advance(GuardedRow.FreshFor);
         var afterwards = await cutOff.NewerStoredAsync();
         var successorSees = await successor.NewerStoredAsync();
 
