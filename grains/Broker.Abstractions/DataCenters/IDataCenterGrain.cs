@@ -20,9 +20,12 @@ public interface IDataCenterGrain : IGrainWithStringKey
     [Alias("OfferAsync")]
     Task<OfferResult> OfferAsync(HoldRequest request);
 
-    /// <summary>Turns a hold into an allocation, durably, before answering. False if the hold has ended.</summary>
+    /// <summary>
+    /// Turns a hold into an allocation, durably, before answering. False if the hold has ended, or another negotiation
+    /// of the request (<paramref name="attempt"/> names this one) holds an allocation here.
+    /// </summary>
     [Alias("ConfirmAsync")]
-    Task<bool> ConfirmAsync(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt);
+    Task<bool> ConfirmAsync(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt);
 
     /// <summary>
     /// Hold and confirm in one turn, durable before it answers: for a request whose directory shows this data center
@@ -43,6 +46,13 @@ public interface IDataCenterGrain : IGrainWithStringKey
     /// <summary>Gives an allocation's capacity back; releasing what is not there is a no-op.</summary>
     [Alias("ReleaseAsync")]
     Task ReleaseAsync(string requestId);
+
+    /// <summary>
+    /// A negotiation gives back what it confirmed here and will not decide on; a no-op when the allocation here is
+    /// another negotiation's of the same request (it is not this one's to give back).
+    /// </summary>
+    [Alias("AbandonAsync")]
+    Task AbandonAsync(string requestId, Guid attempt);
 
     /// <summary>Moves an allocation's lease end. False if there is no such allocation (any more).</summary>
     [Alias("RenewAsync")]
@@ -73,6 +83,9 @@ public sealed record HoldRequest
     [Id(2)] public Domain.Priority Priority { get; init; }
     /// <summary>Storage items may be held in part (what is free, in whole steps) for a splittable request.</summary>
     [Id(3)] public bool AllowPartialStorage { get; init; }
+
+    /// <summary>Which negotiation of the request asks: what it confirms is its own, to keep or give back.</summary>
+    [Id(4)] public Guid Attempt { get; init; }
 }
 
 /// <summary>An offer (with its hold) or a refusal with a reason.</summary>

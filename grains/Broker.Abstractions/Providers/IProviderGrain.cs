@@ -14,9 +14,13 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("TryReserveContractsAsync")]
     Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims);
 
-    /// <summary>Returns whatever the request reserved from any contract.</summary>
+    /// <summary>Returns whatever the request reserved from any contract (its end).</summary>
     [Alias("ReleaseContractAsync")]
     Task ReleaseContractAsync(string requestId);
+
+    /// <summary>Returns one reservation, which its negotiation gives up (a confirm that failed, an abandoned split).</summary>
+    [Alias("AbandonContractAsync")]
+    Task AbandonContractAsync(string reservationKey);
 
     /// <summary>Units of each (partner, resource) contract in use now.</summary>
     [Alias("GetContractUsageAsync")]

@@ -145,7 +145,7 @@ internal sealed class CapacityBook
             return (null, reason);
         }
 
-        var hold = new Hold(Guid.NewGuid(), request.RequestId, granted, expiresAt);
+        var hold = new Hold(Guid.NewGuid(), request.RequestId, request.Attempt, granted, expiresAt);
         _holds[hold.Id] = hold;
         _holdEnds.Enqueue(hold.Id, expiresAt);
         Add(_held, hold.Items, +1);
@@ -193,24 +193,31 @@ internal sealed class CapacityBook
         resources.Select(r => Utilisation(_pools[r])).DefaultIfEmpty(0).Max();
 
     /// <summary>
-    /// Turns a live hold into an allocation. True also when the request already holds a live allocation here (a retry,
-    /// or a resumed negotiation): it keeps that one, with the lease now asked for, and the hold is given back.
+    /// Turns a live hold into an allocation. True also when the same negotiation already holds a live allocation here
+    /// (a retry, or a recovery after a crash): it keeps that one, with the lease now asked for, and the hold is given
+    /// back. False when another negotiation of the request holds it — two activations of one request during a
+    /// membership change: neither may take over, or give back, what the other confirmed.
     /// </summary>
-    public bool Confirm(Guid holdId, string requestId, DateTimeOffset leaseExpiresAt)
+    public bool Confirm(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt)
     {
         if (!_holds.Remove(holdId, out var hold))
         {
-            return _allocations.ContainsKey(requestId);
+            return _allocations.TryGetValue(requestId, out var confirmed) && confirmed.Attempt == attempt;
         }
 
         Add(_held, hold.Items, -1);
-        if (hold.RequestId != requestId)
+        if (hold.RequestId != requestId || hold.Attempt != attempt)
         {
             return false;
         }
 
         if (_allocations.TryGetValue(requestId, out var existing))
         {
+            if (existing.Attempt != attempt)
+            {
+                return false;
+            }
+
             if (existing.LeaseExpiresAt != leaseExpiresAt)
             {
                 Renew(requestId, leaseExpiresAt);
@@ -222,18 +229,24 @@ internal sealed class CapacityBook
 
         // An allocation whose lease already ended here is not taken up again: the hold's capacity is allocated afresh.
         Release(requestId);
-        Allocate(requestId, new StoredAllocation(hold.Items, leaseExpiresAt));
+        Allocate(requestId, new StoredAllocation(hold.Items, leaseExpiresAt, Attempt: attempt));
         return true;
     }
 
     /// <summary>
     /// Hold and confirm in one step, for a request sure enough of this data center to skip the offer: the same checks
-    /// as a hold, nothing allocated unless everything fits. A retry of an allocated request answers as before.
+    /// as a hold, nothing allocated unless everything fits. A retry of the same negotiation answers as before; another
+    /// negotiation of the request finds the capacity held (by the one that allocated here).
     /// </summary>
     public (StoredAllocation? Allocation, string? DeclineReason) TryAllocate(HoldRequest request, DateTimeOffset leaseExpiresAt)
     {
         if (_allocations.TryGetValue(request.RequestId, out var existing))
         {
+            if (existing.Attempt != request.Attempt)
+            {
+                return (null, DeclineReasons.CapacityHeld);
+            }
+
             // A retry, or a resumed negotiation: the allocation is its again, with the lease it now asks for, and gets a
             // whole check round before anyone asks whether it is wanted.
             if (existing.LeaseExpiresAt != leaseExpiresAt)
@@ -254,7 +267,7 @@ internal sealed class CapacityBook
             return (null, reason);
         }
 
-        var allocation = new StoredAllocation(granted, leaseExpiresAt);
+        var allocation = new StoredAllocation(granted, leaseExpiresAt, Attempt: request.Attempt);
         Allocate(request.RequestId, allocation);
         return (allocation, null);
     }
@@ -316,6 +329,14 @@ internal sealed class CapacityBook
         Add(_held, hold.Items, -1);
         return true;
     }
+
+    /// <summary>
+    /// Removes the allocation one negotiation confirmed here, live or ended, when it gives up on it; false when there is
+    /// none, or when the allocation here is another negotiation's (that one decides about its own).
+    /// </summary>
+    public bool Abandon(string requestId, Guid attempt) =>
+        (_allocations.TryGetValue(requestId, out var live) ? live.Attempt == attempt : _ended.TryGetValue(requestId, out var ended) && ended.Attempt == attempt)
+        && Release(requestId);
 
     /// <summary>Removes the request's allocation, live or ended; false when there is none.</summary>
     public bool Release(string requestId)
@@ -405,16 +426,18 @@ internal sealed class CapacityBook
     }
 }
 
-/// <summary>A hold: capacity set aside for one request until it confirms, cancels or the hold ends.</summary>
-internal sealed record Hold(Guid Id, string RequestId, RequestItem[] Items, DateTimeOffset ExpiresAt);
+/// <summary>A hold: capacity set aside for one negotiation of a request until it confirms, cancels or the hold ends.</summary>
+internal sealed record Hold(Guid Id, string RequestId, Guid Attempt, RequestItem[] Items, DateTimeOffset ExpiresAt);
 
 /// <summary>A confirmed allocation as the data center persists it.</summary>
 /// <remarks>
 /// <see cref="Acknowledged"/>: the request has durably recorded this allocation as its decision. Until then the data
 /// center may have to ask the request whether it still wants it (its grain may have died before deciding).
+/// <see cref="Attempt"/>: the negotiation that confirmed it; only that one may give it back before a decision.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("broker.stored-allocation")]
 public sealed record StoredAllocation(
     [property: Id(0)] RequestItem[] Items,
     [property: Id(1)] DateTimeOffset LeaseExpiresAt,
-    [property: Id(2)] bool Acknowledged = false);
+    [property: Id(2)] bool Acknowledged = false,
+    [property: Id(3)] Guid Attempt = default);

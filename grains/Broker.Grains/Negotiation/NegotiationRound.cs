@@ -15,6 +15,7 @@ namespace Broker.Grains.Negotiation;
 /// </summary>
 internal sealed class NegotiationRound(
     string requestId,
+    Guid attempt,
     string homeProvider,
     RequestSpec spec,
     CandidateSelector selector,
@@ -90,6 +91,7 @@ internal sealed class NegotiationRound(
         var offer = await CallAsync(candidate, dc => dc.OfferAsync(new HoldRequest
         {
             RequestId = requestId,
+            Attempt = attempt,
             Items = items,
             Priority = spec.Priority,
             AllowPartialStorage = partial,
@@ -137,7 +139,7 @@ internal sealed class NegotiationRound(
             LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
         }
 
-        var offer = await CallAsync(candidate, dc => dc.AllocateAsync(new HoldRequest { RequestId = requestId, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt));
+        var offer = await CallAsync(candidate, dc => dc.AllocateAsync(new HoldRequest { RequestId = requestId, Attempt = attempt, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt));
         if (offer is null)
         {
             return null;
@@ -152,7 +154,7 @@ internal sealed class NegotiationRound(
             Trace(priced, TraceOutcome.OverBudget, string.Create(CultureInfo.InvariantCulture, $"{priced.HourlyCost} EUR/h is above the maximum of {max} EUR/h"));
             try
             {
-                await grains.Reference<IDataCenterGrain>(candidate.Id).ReleaseAsync(requestId);
+                await grains.Reference<IDataCenterGrain>(candidate.Id).AbandonAsync(requestId, attempt);
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {
@@ -195,8 +197,8 @@ internal sealed class NegotiationRound(
             LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
         }
 
-        await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt));
-        if (await grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, LeaseExpiresAt))
+        await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt, attempt));
+        if (await grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, attempt, LeaseExpiresAt))
         {
             return true;
         }
@@ -204,7 +206,7 @@ internal sealed class NegotiationRound(
         Trace(offer, TraceOutcome.ConfirmFailed, "hold-expired");
         if (offer.Tier == Tier.Partner)
         {
-            await grains.Reference<IProviderGrain>(homeProvider).ReleaseContractAsync(requestId);
+            await grains.Reference<IProviderGrain>(homeProvider).AbandonContractAsync(ContractReservations.Key(requestId, offer.Offer.DataCenter, attempt));
         }
 
         return false;
@@ -212,7 +214,7 @@ internal sealed class NegotiationRound(
 
     /// <summary>Undoes confirmed parts of an allocation that could not be completed.</summary>
     public Task ReleaseConfirmedAsync(IEnumerable<PricedOffer> confirmed) =>
-        CapacityReturn.ReleaseAsync(grains, requestId, homeProvider, confirmed.SelectMany(c => c.Parts).ToArray());
+        CapacityReturn.AbandonAsync(grains, requestId, attempt, homeProvider, confirmed.SelectMany(c => c.Parts).ToArray());
 
     public Task CancelAsync(PricedOffer offer) =>
         grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).CancelHoldAsync(offer.Offer.HoldId);
@@ -258,7 +260,7 @@ internal sealed class NegotiationRound(
         var claims = offer.Parts
             .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
             .ToArray();
-        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter), claims);
+        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter, attempt), claims);
     }
 }
 

@@ -6,36 +6,59 @@ namespace Broker.Grains.Providers;
 public sealed class ProviderGrain(
     [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state) : Grain, IProviderGrain
 {
+    // Units in use per (partner, resource), kept beside the reservations so a reserve costs the claims, not a pass over all.
+    private readonly Dictionary<(string Partner, string Resource), long> _used = [];
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var usage in state.State.Reservations.Values.SelectMany(r => r))
+        {
+            Count(usage, +1);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims)
     {
-        var reservations = state.State.Reservations;
-        if (reservations.ContainsKey(reservationKey))
+        if (state.State.Reservations.ContainsKey(reservationKey))
         {
             return true;
         }
 
         foreach (var claim in claims)
         {
-            if (Used(partner, claim.Resource) + claim.Amount > claim.MaxAmount)
+            if (_used.GetValueOrDefault((partner, claim.Resource)) + claim.Amount > claim.MaxAmount)
             {
                 return false;
             }
         }
 
-        reservations[reservationKey] = claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray();
+        var usages = claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray();
+        state.State.Reservations[reservationKey] = usages;
+        Array.ForEach(usages, u => Count(u, +1));
         await WriteOrStepDownAsync();
         return true;
     }
 
-    public async Task ReleaseContractAsync(string requestId)
+    public Task ReleaseContractAsync(string requestId) =>
+        RemoveAsync(state.State.Reservations.Keys.Where(key => ContractReservations.BelongsTo(key, requestId)).ToArray());
+
+    public Task AbandonContractAsync(string reservationKey) => RemoveAsync([reservationKey]);
+
+    private async Task RemoveAsync(string[] keys)
     {
-        var keys = state.State.Reservations.Keys.Where(key => ContractReservations.BelongsTo(key, requestId)).ToArray();
+        var removed = false;
         foreach (var key in keys)
         {
-            state.State.Reservations.Remove(key);
+            if (state.State.Reservations.Remove(key, out var usages))
+            {
+                Array.ForEach(usages, u => Count(u, -1));
+                removed = true;
+            }
         }
 
-        if (keys.Length > 0)
+        if (removed)
         {
             await WriteOrStepDownAsync();
         }
@@ -59,29 +82,27 @@ public sealed class ProviderGrain(
     }
 
     public Task<ContractUsage[]> GetContractUsageAsync() => Task.FromResult(
-        state.State.Reservations.Values
-            .SelectMany(r => r)
-            .GroupBy(u => (u.Partner, u.Resource))
-            .Select(g => new ContractUsage(g.Key.Partner, g.Key.Resource, g.Sum(u => u.Used)))
-            .ToArray());
+        _used.Where(u => u.Value != 0).Select(u => new ContractUsage(u.Key.Partner, u.Key.Resource, u.Value)).ToArray());
 
-    private long Used(string partner, string resource) => state.State.Reservations.Values
-        .SelectMany(r => r)
-        .Where(u => u.Partner == partner && u.Resource == resource)
-        .Sum(u => u.Used);
+    private void Count(ContractUsage usage, int sign) =>
+        _used[(usage.Partner, usage.Resource)] = _used.GetValueOrDefault((usage.Partner, usage.Resource)) + (sign * usage.Used);
 }
 
 [GenerateSerializer, Alias("broker.provider-grain-state")]
 public sealed class ProviderGrainState
 {
-    /// <summary>Reservation key (request and data center) → what it reserved from partner contracts.</summary>
+    /// <summary>Reservation key (request, data center and negotiation) → what it reserved from partner contracts.</summary>
     [Id(0)] public Dictionary<string, ContractUsage[]> Reservations { get; set; } = [];
 }
 
-/// <summary>A request may hold parts at several partner data centers (when split): one reservation each.</summary>
+/// <summary>
+/// A request may hold parts at several partner data centers (when split): one reservation each, and one per negotiation
+/// of the request — two activations of one request during a membership change must not share (and one give back) the
+/// other's reservation.
+/// </summary>
 public static class ContractReservations
 {
-    public static string Key(string requestId, string dataCenter) => $"{requestId}@{dataCenter}";
+    public static string Key(string requestId, string dataCenter, Guid attempt) => $"{requestId}@{dataCenter}#{attempt:N}";
 
     public static bool BelongsTo(string key, string requestId) =>
         key.Length > requestId.Length && key.StartsWith(requestId, StringComparison.Ordinal) && key[requestId.Length] == '@';

@@ -317,7 +317,7 @@ public sealed partial class RequestGrain(
                 return;
             }
 
-            var outcome = await RecoverAsync() ?? await negotiator.NegotiateAsync(Id, _record.HomeProvider, _record.Spec!, RecordIntentAsync);
+            var outcome = await RecoverAsync() ?? await negotiator.NegotiateAsync(Id, Guid.NewGuid(), _record.HomeProvider, _record.Spec!, RecordIntentAsync);
             await DecideAsync(outcome);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
@@ -329,7 +329,7 @@ public sealed partial class RequestGrain(
             LogNegotiationFailed(Id, error);
             _fault = error;
             DeactivateOnIdle();
-            if (error is not (RowConflictException or Orleans.Storage.InconsistentStateException))
+            if (!LostToAnotherActivation(error))
             {
                 await GiveBackAfterFaultAsync();
             }
@@ -337,6 +337,7 @@ public sealed partial class RequestGrain(
             // Otherwise another activation of this request has stored it (this one ran on a silo the cluster had given
             // up on): releases and contract volume are given back by request id, so giving back here would undo the
             // other's allocation. What only this one confirmed is asked about by the data centers, and the other answers.
+            // A conflict on another grain's row (a data center's old activation) is an ordinary fault: given back.
         }
         finally
         {
@@ -379,7 +380,7 @@ public sealed partial class RequestGrain(
         var confirmed = new List<PendingConfirm>();
         foreach (var confirm in _record.Pending)
         {
-            if (await GrainFactory.Reference<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.LeaseExpiresAt))
+            if (await GrainFactory.Reference<IDataCenterGrain>(confirm.DataCenter).ConfirmAsync(confirm.HoldId, Id, confirm.Attempt, confirm.LeaseExpiresAt))
             {
                 confirmed.Add(confirm);
             }
@@ -404,9 +405,10 @@ public sealed partial class RequestGrain(
         return null;
     }
 
-    // Releasing where nothing was confirmed is a no-op; the log cannot tell which confirms went through.
-    private Task ReleasePendingAsync() =>
-        CapacityReturn.ReleaseAsync(GrainFactory, Id, _record.HomeProvider, _record.Pending.SelectMany(p => p.Parts).ToArray());
+    // Giving back where nothing was confirmed is a no-op; the log cannot tell which confirms went through.
+    private Task ReleasePendingAsync() => Task.WhenAll(_record.Pending
+        .GroupBy(p => p.Attempt)
+        .Select(attempt => CapacityReturn.AbandonAsync(GrainFactory, Id, attempt.Key, _record.HomeProvider, attempt.SelectMany(p => p.Parts).ToArray())));
 
     /// <summary>Stores the decision with its audit event and index line, then tells the data centers and the trail.</summary>
     private async Task DecideAsync(NegotiationOutcome outcome)
@@ -532,6 +534,9 @@ public sealed partial class RequestGrain(
 
         _saved = snapshot;
     }
+
+    private bool LostToAnotherActivation(Exception error) =>
+        error is RowConflictException { Key: { Table: RequestRows.Table } key } && key.Owner == Id;
 
     private IEnumerable<string> DataCentersOfAllocation() =>
         _record.Allocation?.Parts.Select(p => p.DataCenter).Distinct(StringComparer.Ordinal) ?? [];

@@ -22,7 +22,7 @@ public sealed class ExpiryTests(BrokerFixture broker)
 
         var pool = await world.PoolAsync("dc", "storage.ssd");
         Assert.Equal((0L, 0L), (pool.Held, pool.Allocated));
-        Assert.False(await dc.ConfirmAsync(offer.Offer.HoldId, requestId, broker.Clock.GetUtcNow().AddDays(1)));
+        Assert.False(await dc.ConfirmAsync(offer.Offer.HoldId, requestId, Guid.Empty, broker.Clock.GetUtcNow().AddDays(1)));
         Assert.Equal(0, (await world.PoolAsync("dc", "storage.ssd")).Allocated);
     }
 

@@ -70,7 +70,7 @@ public sealed class CapacityBookTests
         book.PurgeExpired(Now.AddSeconds(10));
 
         Assert.Equal(0, book.InUse("storage.ssd"));
-        Assert.False(book.Confirm(hold.Id, "r", Now.AddDays(1)));
+        Assert.False(book.Confirm(hold.Id, "r", Guid.Empty, Now.AddDays(1)));
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class CapacityBookTests
         var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
         var hold = book.TryHold(Hold("r", 60), Now.AddSeconds(10)).Hold!;
 
-        Assert.True(book.Confirm(hold.Id, "r", Now.AddDays(1)));
-        Assert.True(book.Confirm(hold.Id, "r", Now.AddDays(1)));
+        Assert.True(book.Confirm(hold.Id, "r", Guid.Empty, Now.AddDays(1)));
+        Assert.True(book.Confirm(hold.Id, "r", Guid.Empty, Now.AddDays(1)));
 
         Assert.Equal(60, book.InUse("storage.ssd"));
         Assert.Single(book.Allocations);
@@ -90,8 +90,8 @@ public sealed class CapacityBookTests
     public void Leases_EndAtTheirEnd_AndReleaseTwiceIsHarmless()
     {
         var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
-        book.Confirm(book.TryHold(Hold("a", 10), Now.AddSeconds(10)).Hold!.Id, "a", Now.AddHours(1));
-        book.Confirm(book.TryHold(Hold("b", 20), Now.AddSeconds(10)).Hold!.Id, "b", Now.AddHours(2));
+        book.Confirm(book.TryHold(Hold("a", 10), Now.AddSeconds(10)).Hold!.Id, "a", Guid.Empty, Now.AddHours(1));
+        book.Confirm(book.TryHold(Hold("b", 20), Now.AddSeconds(10)).Hold!.Id, "b", Guid.Empty, Now.AddHours(2));
 
         Assert.Equal(["a"], book.PurgeExpired(Now.AddHours(1)));
         Assert.Equal(20, book.InUse("storage.ssd"));
@@ -216,8 +216,59 @@ public sealed class CapacityBookTests
         Assert.True(book.ScheduledLeaseEnds <= 1_024 + 1, $"the lease order holds {book.ScheduledLeaseEnds} entries for 0 live allocations");
     }
 
+    // Two activations of one request during a membership change negotiate side by side: the fault run saw one of
+    // them give back, by request id, the allocation the other had just stored as its decision.
+    [Fact]
+    public void Confirm_AnotherNegotiationOfTheRequestAllocatedHere_RefusedAndThatAllocationKept()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        var (winner, loser) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(book.Confirm(book.TryHold(Hold("r", 60, attempt: winner), Now.AddSeconds(10)).Hold!.Id, "r", winner, Now.AddDays(1)));
+
+        var second = book.TryHold(Hold("r", 30, attempt: loser), Now.AddSeconds(10)).Hold!;
+        var confirmedBySecond = book.Confirm(second.Id, "r", loser, Now.AddDays(2));
+        var retriedBySecond = book.Confirm(second.Id, "r", loser, Now.AddDays(2));
+        var abandonedBySecond = book.Abandon("r", loser);
+
+        Assert.Equal((false, false, false), (confirmedBySecond, retriedBySecond, abandonedBySecond));
+        Assert.Equal(60, book.InUse("storage.ssd")); // the second's hold is given back, the first's allocation stands
+        Assert.Equal((60L, Now.AddDays(1)), (book.Allocations["r"].Items.Single().Amount, book.Allocations["r"].LeaseExpiresAt));
+        Assert.True(book.Abandon("r", winner));
+        Assert.Equal(0, book.InUse("storage.ssd"));
+    }
+
+    [Fact]
+    public void TryAllocate_AnotherNegotiationOfTheRequestAllocatedHere_DeclinedAsHeld_SameNegotiationRetries()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        var (first, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var allocated = book.TryAllocate(Hold("r", 60, attempt: first), Now.AddHours(1));
+
+        var byOther = book.TryAllocate(Hold("r", 60, attempt: other), Now.AddHours(2));
+        var retried = book.TryAllocate(Hold("r", 60, attempt: first), Now.AddHours(1));
+
+        Assert.Equal((null, DeclineReasons.CapacityHeld), (byOther.Allocation, byOther.DeclineReason));
+        Assert.Same(allocated.Allocation, retried.Allocation);
+        Assert.Equal(60, book.InUse("storage.ssd"));
+    }
+
+    [Fact]
+    public void Abandon_AnEndedLeaseOfTheSameNegotiation_Removed_ReleaseByRequestRemovesAnyNegotiations()
+    {
+        var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
+        var attempt = Guid.NewGuid();
+        book.TryAllocate(Hold("ended", 10, attempt: attempt), Now.AddHours(1));
+        book.TryAllocate(Hold("live", 20, attempt: attempt), Now.AddHours(3));
+        book.PurgeExpired(Now.AddHours(2));
+
+        Assert.False(book.Abandon("ended", Guid.NewGuid()));
+        Assert.True(book.Abandon("ended", attempt));
+        Assert.True(book.Release("live")); // a request's end gives back whatever it holds here
+        Assert.Equal((0, 0, 0L), (book.Allocations.Count, book.Ended.Count, book.InUse("storage.ssd")));
+    }
+
     private static CapacityBook Book(params PoolDefinition[] pools) => new(pools, []);
 
-    private static HoldRequest Hold(string requestId, long amount, Priority priority = Priority.Normal) =>
-        new() { RequestId = requestId, Items = [new RequestItem("storage.ssd", amount)], Priority = priority };
+    private static HoldRequest Hold(string requestId, long amount, Priority priority = Priority.Normal, Guid attempt = default) =>
+        new() { RequestId = requestId, Attempt = attempt, Items = [new RequestItem("storage.ssd", amount)], Priority = priority };
 }

@@ -23,13 +23,13 @@ public sealed class FreshSiloNegotiationTests
         var negotiator = new Negotiator(null!, new CapacityDirectory(), federation, load, Options.Create(new NegotiationOptions()), TimeProvider.System);
         var spec = new RequestSpec { Items = [new RequestItem("storage.ssd", 1)], Constraints = new RequestConstraints { ProtectionLevel = ProtectionLevel.VeryHigh } };
 
-        await Assert.ThrowsAsync<TimeoutException>(() => negotiator.NegotiateAsync("r-fresh", "p", spec, _ => Task.CompletedTask));
+        await Assert.ThrowsAsync<TimeoutException>(() => negotiator.NegotiateAsync("r-fresh", Guid.NewGuid(), "p", spec, _ => Task.CompletedTask));
 
         // The federation arrives: nothing in it reaches "very-high", so now "unsatisfiable" is the true answer.
         var dc = new DataCenterDefinition { Id = "dc", Location = "DE-HH", Pools = [new PoolDefinition { Resource = "storage.ssd", Total = 10 }] };
         federation.Apply(new VersionedFederation(1, new FederationDocument { Providers = [new ProviderDefinition { Id = "p", DataCenters = [dc] }] }));
         load.MarkLoaded();
-        var outcome = await negotiator.NegotiateAsync("r-fresh", "p", spec, _ => Task.CompletedTask);
+        var outcome = await negotiator.NegotiateAsync("r-fresh", Guid.NewGuid(), "p", spec, _ => Task.CompletedTask);
 
         Assert.Equal(RejectionCode.Unsatisfiable, outcome.Rejection?.Code);
     }
