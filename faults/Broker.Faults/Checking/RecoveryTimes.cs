@@ -6,8 +6,8 @@ namespace Broker.Faults.Checking;
 public sealed record Recovery(string Kind, int? Silo, DateTimeOffset FaultAt, DateTimeOffset From, TimeSpan? After);
 
 /// <summary>
-/// Service is back after each fault within <see cref="Target"/>: the first create begun after the reference moment
-/// and answered allocated, through a silo the fault did not hit. The reference is the fault itself where two silos
+/// Service is back after each fault within <see cref="Target"/>: the first answer "allocated" to a create begun after the
+/// reference moment, through a silo the fault did not hit. The reference is the fault itself where two silos
 /// stay up (kill, pause, partition: the cluster must carry on without the third), and the database's return for
 /// its restarts and outages (nothing can be stored while it is gone).
 /// </summary>
@@ -18,9 +18,11 @@ public static class RecoveryTimes
 
     public static IReadOnlyList<Recovery> Of(CheckInput input)
     {
+        // In the order they were answered: a call begun during the fault may hang until the silo is declared dead while
+        // a later one is served at once — the service was back at that later answer.
         var decisions = input.Calls
             .Where(c => c.Invoke.F == Operation.Create && c.Completion is { Type: EventType.Ok, Request.State: "allocated" })
-            .OrderBy(c => c.Invoke.At)
+            .OrderBy(c => c.Completion!.At)
             .ToList();
         var events = input.History.Where(e => e.F == Operation.Nemesis).ToList();
         var recoveries = new List<Recovery>();

@@ -224,5 +224,21 @@ public sealed class CheckerTests
         Assert.Equal(TimeSpan.FromSeconds(6.6), RecoveryTimes.Of(new CheckInput(run.History, run.Final(), DoctoredRun.Federation)).Single().After);
     }
 
+    [Fact]
+    public void ServiceBack_IsTheFirstAnswer_NotTheAnswerToTheFirstCall()
+    {
+        // A call begun during the fault may hang until the silo is declared dead while a later one is served at once:
+        // the service was back when that later one was answered (the checker used to take the first call begun).
+        var run = Holding();
+        var fault = T0.AddMinutes(40);
+        run.History.Add(new HistoryEvent { Op = 901, Type = EventType.Fault, F = Operation.Nemesis, At = fault, Silo = 1, Code = "pause" });
+        run.History.Add(new HistoryEvent { Op = 902, Type = EventType.Heal, F = Operation.Nemesis, At = fault.AddSeconds(8), Silo = 1, Code = "pause" });
+        run.Created("r-7", DoctoredRun.Request("r-7", "allocated", 1, fault.AddSeconds(7)), fault.AddSeconds(1), silo: 0, answeredAfter: TimeSpan.FromSeconds(6));
+        run.Created("r-8", DoctoredRun.Request("r-8", "allocated", 1, fault.AddSeconds(2.1)), fault.AddSeconds(2), silo: 2);
+
+        Assert.Empty(Checks(run));
+        Assert.Equal(TimeSpan.FromSeconds(2.1), RecoveryTimes.Of(new CheckInput(run.History, run.Final(), DoctoredRun.Federation)).Single().After);
+    }
+
     private static List<string> Checks(DoctoredRun run) => run.Check().Select(v => v.Check).ToList();
 }

@@ -53,10 +53,13 @@ internal sealed class DoctoredRun
             endedAt, decidedAt.AddDays(1), new SpecView([new ItemSpec("compute.vcpu", amount)], "PT1H", false, "normal", "DE", "normal"));
     }
 
-    /// <summary>A create of <paramref name="id"/> answered with <paramref name="answer"/> (null: unknown), and what the end state holds.</summary>
-    public DoctoredRun Created(string id, RequestView? answer, DateTimeOffset at, BodySpec? body = null, int silo = 0)
+    /// <summary>
+    /// A create of <paramref name="id"/> answered with <paramref name="answer"/> (null: unknown) after <paramref name="answeredAfter"/>
+    /// (0.1 s unless given), and what the end state holds.
+    /// </summary>
+    public DoctoredRun Created(string id, RequestView? answer, DateTimeOffset at, BodySpec? body = null, int silo = 0, TimeSpan? answeredAfter = null)
     {
-        Call(Operation.Create, id, at, answer, body ?? Body(answer?.Spec.Items[0].Amount ?? 1), answer is null ? EventType.Unknown : EventType.Ok, answer is null ? 503 : 201, silo);
+        Call(Operation.Create, id, at, answer, body ?? Body(answer?.Spec.Items[0].Amount ?? 1), answer is null ? EventType.Unknown : EventType.Ok, answer is null ? 503 : 201, silo, answeredAfter);
         if (answer is not null)
         {
             Store(answer);
@@ -65,11 +68,11 @@ internal sealed class DoctoredRun
         return this;
     }
 
-    public DoctoredRun Call(Operation f, string id, DateTimeOffset at, RequestView? answer, BodySpec? body, EventType outcome, int? status, int silo = 0)
+    public DoctoredRun Call(Operation f, string id, DateTimeOffset at, RequestView? answer, BodySpec? body, EventType outcome, int? status, int silo = 0, TimeSpan? answeredAfter = null)
     {
         var op = ++_op;
         History.Add(new HistoryEvent { Op = op, Type = EventType.Invoke, F = f, At = at, Process = 0, Silo = silo, Tenant = Tenant, Key = id, RequestId = id, Body = body });
-        History.Add(new HistoryEvent { Op = op, Type = outcome, F = f, At = at.AddMilliseconds(100), Process = 0, Silo = silo, Tenant = Tenant, Key = id, RequestId = id, Status = status, Request = answer });
+        History.Add(new HistoryEvent { Op = op, Type = outcome, F = f, At = at + (answeredAfter ?? TimeSpan.FromMilliseconds(100)), Process = 0, Silo = silo, Tenant = Tenant, Key = id, RequestId = id, Status = status, Request = answer });
         return this;
     }
 
