@@ -47,7 +47,7 @@ public sealed record BrokerRequest(
     public bool IsDecided => State != RequestState.Negotiating;
 }
 
-/// <summary>Why a request was rejected: <c>no-capacity</c>, <c>unsatisfiable</c>, <c>over-budget</c>, <c>quota-exceeded</c>, …</summary>
+/// <summary>Why a request was rejected: <c>no-capacity</c>, <c>unsatisfiable</c>, <c>over-budget</c>, <c>quota-exceeded</c>, <c>negotiation-failed</c> (the broker could not reach a data center it had to ask: try again with a new key)</summary>
 public sealed record RejectionReason(string Code, string Detail);
 
 public sealed record Allocation(Tier Tier, string Provider, IReadOnlyList<AllocationPart> Parts, decimal HourlyCost);

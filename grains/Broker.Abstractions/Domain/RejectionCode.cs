@@ -10,4 +10,9 @@ public enum RejectionCode
     /// <summary>Data centers meet the constraints, but every one of them costs more than the request allows.</summary>
     OverBudget = 2,
     QuotaExceeded = 3,
+    /// <summary>
+    /// The broker itself failed before it could decide: data centers it had to ask could not be reached (their silo or
+    /// its database out of reach). Nothing is allocated; a client may try again with a new key.
+    /// </summary>
+    NegotiationFailed = 4,
 }

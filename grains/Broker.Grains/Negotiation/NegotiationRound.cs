@@ -26,6 +26,7 @@ internal sealed class NegotiationRound(
 {
     private readonly List<TraceEntry> _trace = [];
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
     private int _offersOverBudget;
     private int _offersTotal;
 
@@ -45,6 +46,7 @@ internal sealed class NegotiationRound(
     public void BeginRetry()
     {
         _asked.Clear();
+        _unreachable.Clear();
         SawHeldCapacity = false;
     }
 
@@ -114,6 +116,7 @@ internal sealed class NegotiationRound(
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)
         {
+            _unreachable.Add(candidate.Id);
             result = OfferResult.Declined(DeclineReasons.Unreachable);
         }
 
@@ -222,7 +225,14 @@ internal sealed class NegotiationRound(
     public void Trace(PricedOffer offer, TraceOutcome outcome, string? reason) =>
         _trace.Add(new TraceEntry(offer.Offer.DataCenter, offer.Offer.Provider, outcome, reason, offer.Score));
 
-    public Rejection NoCapacity() => _offersTotal > 0 && _offersOverBudget == _offersTotal
+    /// <summary>
+    /// Why nobody could serve: the broker's own failure when a data center asked could not be reached (it may have had
+    /// the capacity — a client must be able to tell a fault from a full federation), otherwise the federation's answer.
+    /// </summary>
+    public Rejection NoCapacity() => _unreachable.Count > 0
+        ? new Rejection(RejectionCode.NegotiationFailed, string.Create(CultureInfo.InvariantCulture,
+            $"{_unreachable.Count} of the {_asked.Count} data centers asked could not be reached ({string.Join(", ", _unreachable.Order(StringComparer.Ordinal))}); nothing is allocated, try again with a new key"))
+        : _offersTotal > 0 && _offersOverBudget == _offersTotal
         ? new Rejection(RejectionCode.OverBudget, "every data center that could serve the request offered above its maximum hourly cost")
         : new Rejection(RejectionCode.NoCapacity, _asked.Count == 0
             ? "no data center that meets the constraints has free capacity now"
