@@ -303,7 +303,7 @@ public sealed partial class DataCenterGrain(
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        if (await IsOvertakenAsync())
+        if (await OvertakenAsync() is not null)
         {
             // An old activation on a silo that was cut off: it neither tells lease ends nor publishes its stale summary.
             return;
@@ -363,7 +363,7 @@ public sealed partial class DataCenterGrain(
     {
         try
         {
-            if (await IsOvertakenAsync())
+            if (await OvertakenAsync() is not null)
             {
                 return;
             }
@@ -380,26 +380,27 @@ public sealed partial class DataCenterGrain(
         }
     }
 
-    /// <summary>Whether another activation of this data center has written since this one last did; then this one steps down.</summary>
-    private async Task<bool> IsOvertakenAsync()
+    /// <summary>
+    /// The conflict when another activation of this data center has written since this one last did (this one runs on a
+    /// silo that was cut off or paused): this one then steps down. Null while it is the true activation.
+    /// </summary>
+    private async Task<RowConflictException?> OvertakenAsync()
     {
-        if (await _rows.OvertakenAsync() is null)
-        {
-            return false;
-        }
-
-        LogOvertaken(Id);
-        DeactivateOnIdle();
-        return true;
-    }
-
-    /// <summary>Answers a caller with a conflict (503, its retry reaches the true activation) when this activation is overtaken.</summary>
-    private async Task StepDownIfOvertakenAsync()
-    {
-        if (await _rows.OvertakenAsync() is { } conflict)
+        var conflict = await _rows.OvertakenAsync();
+        if (conflict is not null)
         {
             LogOvertaken(Id);
             DeactivateOnIdle();
+        }
+
+        return conflict;
+    }
+
+    /// <summary>Answers a caller with the conflict (503, its retry reaches the true activation) when this activation is overtaken.</summary>
+    private async Task StepDownIfOvertakenAsync()
+    {
+        if (await OvertakenAsync() is { } conflict)
+        {
             throw conflict;
         }
     }

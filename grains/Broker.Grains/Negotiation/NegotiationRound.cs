@@ -229,7 +229,7 @@ internal sealed class NegotiationRound(
     /// Why nobody could serve: the broker's own failure when a data center asked could not be reached (it may have had
     /// the capacity — a client must be able to tell a fault from a full federation), otherwise the federation's answer.
     /// </summary>
-    public Rejection NoCapacity() => _unreachable.Count > 0
+    public Rejection WhyUnserved() => _unreachable.Count > 0
         ? new Rejection(RejectionCode.NegotiationFailed, string.Create(CultureInfo.InvariantCulture,
             $"{_unreachable.Count} of the {_asked.Count} data centers asked could not be reached ({string.Join(", ", _unreachable.Order(StringComparer.Ordinal))}); nothing is allocated, try again with a new key"))
         : _offersTotal > 0 && _offersOverBudget == _offersTotal

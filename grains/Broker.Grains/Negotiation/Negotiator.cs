@@ -82,7 +82,7 @@ public sealed class Negotiator(
             }
         }
 
-        return round.Finish(null, rejection ?? round.NoCapacity());
+        return round.Finish(null, rejection ?? round.WhyUnserved());
     }
 
     /// <summary>
