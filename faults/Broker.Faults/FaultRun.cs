@@ -44,7 +44,7 @@ public static class FaultRun
             .ToList();
         try
         {
-            var cluster = new FaultCluster(lab, postgres, silos);
+            var cluster = new FaultCluster(lab, postgres, silos, log);
             log.WriteLine($"fault run {runId}, seed {options.Seed}: starting PostgreSQL and {Silos} silos in {lab.Subnet}");
             await cluster.StartAllAsync();
             using var clients = new SiloClients(silos.Select(s => s.BaseAddress).ToList(), CallTimeout);
