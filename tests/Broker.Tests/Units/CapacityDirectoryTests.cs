@@ -21,6 +21,54 @@ public sealed class CapacityDirectoryTests
         Assert.Empty(directory.Offering("storage.hdd"));
     }
 
+    // A silo that has just started fills its directory while negotiations read it: the fault run saw two servable
+    // requests answered "unsatisfiable" in the same millisecond, right after a restarted silo loaded the federation.
+    // A reader could cache the random order of a class from before a data center joined it, and keep it.
+    [Fact]
+    public async Task OfferingInRandomOrder_ReadWhileDataCentersJoin_ListsEveryOneOnceTheyHave()
+    {
+        const int Rounds = 3000;
+        const int DataCenters = 100;
+        var stale = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var directory = new CapacityDirectory();
+            using var joined = new CancellationTokenSource();
+            var reader = Task.Run(() =>
+            {
+                while (!joined.IsCancellationRequested)
+                {
+                    _ = directory.OfferingInRandomOrder("compute.vcpu");
+                }
+            });
+            await Task.Run(() =>
+            {
+                for (var i = 0; i < DataCenters; i++)
+                {
+                    directory.Apply(Summary($"dc-{i}", version: 1, "compute.vcpu"));
+                }
+            });
+            await joined.CancelAsync();
+            await reader;
+
+            stale += directory.OfferingInRandomOrder("compute.vcpu").Count == DataCenters ? 0 : 1;
+        }
+
+        Assert.Equal(0, stale);
+    }
+
+    [Fact]
+    public void Apply_AListedDataCenterIsAlwaysFound_OrSeenAsMissing()
+    {
+        // The class index is written before the summary: a reader finds a listed id's summary, or none (then the data
+        // center counts as unseen and is asked directly) — never a summary no list shows.
+        var directory = new CapacityDirectory();
+        directory.Apply(Summary("a", version: 1, "compute.vcpu"));
+
+        Assert.Equal(["a"], directory.OfferingInRandomOrder("compute.vcpu"));
+        Assert.Equal("a", directory.Find("a")?.Id);
+    }
+
     private static DataCenterSummary Summary(string id, long version, params string[] resources) => new()
     {
         Id = id,
