@@ -1,9 +1,7 @@
-using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Broker.Domain;
 using Broker.Grains.Directory;
-using Broker.Grains.Negotiation;
 
 namespace Broker.Grains.Telemetry;
 
@@ -21,16 +19,6 @@ namespace Broker.Grains.Telemetry;
 public sealed class BrokerMetrics
 {
     public const string MeterName = "Broker";
-
-    private const string Allocated = "allocated";
-    private const string NoTier = "none";
-
-    // Label values as the API spells them, made once: recording a decision allocates nothing beyond its tag list.
-    private static readonly FrozenDictionary<RejectionCode, string> RejectionOutcomes =
-        Enum.GetValues<RejectionCode>().ToFrozenDictionary(code => code, Wire.Kebab);
-
-    private static readonly FrozenDictionary<Tier, string> TierLabels =
-        Enum.GetValues<Tier>().ToFrozenDictionary(tier => tier, Wire.Kebab);
 
     // From a millisecond to ten seconds: a decision in memory takes milliseconds, a durable one waits for commits.
     private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -67,8 +55,7 @@ public sealed class BrokerMetrics
     /// <summary>A decision was stored. <paramref name="sinceSubmit"/>: how long since the submission, when this activation took it.</summary>
     public void Decided(Tier? tier, RejectionCode? rejection, TimeSpan? sinceSubmit)
     {
-        var outcome = rejection is { } code ? RejectionOutcomes[code] : Allocated;
-        _decisions.Add(1, new TagList { { "outcome", outcome }, { "tier", tier is { } served ? TierLabels[served] : NoTier } });
+        _decisions.Add(1, DecisionLabels.Of(tier, rejection));
         if (sinceSubmit is { } elapsed)
         {
             _decisionDuration.Record(elapsed.TotalSeconds);
