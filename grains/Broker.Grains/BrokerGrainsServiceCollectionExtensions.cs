@@ -3,6 +3,7 @@ using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Grains.Negotiation;
 using Broker.Grains.Requests;
+using Broker.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.TryAddKeyedSingleton(BrokerTime.Key, TimeProvider.System);
         services.AddSingleton<FederationRegistry>();
         services.AddSingleton<CapacityDirectory>();
+        services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<ClusterViewLoad>();
         services.AddSingleton<Negotiator>();
         services.AddSingleton<Tenants.NegotiationGate>();

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Broker.Audit;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Serialization;
@@ -21,7 +23,8 @@ public sealed class AuditChainGrain(
     IRowStore rows,
     Serializer serializer,
     AuditStorage segments,
-    [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IAuditChainGrain
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
+    BrokerMetrics metrics) : Grain, IAuditChainGrain
 {
     // How many sealed segments a query reads at once while it walks back through a chain.
     private const int SegmentsPerRead = 8;
@@ -79,6 +82,7 @@ public sealed class AuditChainGrain(
 
     public async Task AppendAsync(AuditEvent[] events)
     {
+        var started = Stopwatch.GetTimestamp();
         // Recording times never go back within a chain, whatever the clock does: the trail's order relies on it.
         var at = time.GetUtcNow() > _live.LastAt ? time.GetUtcNow() : _live.LastAt;
         foreach (var audited in events.Where(e => _recent.Add(e.EventId)))
@@ -91,6 +95,7 @@ public sealed class AuditChainGrain(
 
         // A repeat waits too: its first sending may still be on its way to storage.
         await _commit.CommitAsync();
+        metrics.AuditAppended(Stopwatch.GetElapsedTime(started));
     }
 
     private async Task WriteAsync()

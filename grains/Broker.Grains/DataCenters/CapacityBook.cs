@@ -33,6 +33,9 @@ internal sealed class CapacityBook
     // Allocations changed since the last TakeChanges: what the next write stores (null: removed).
     private readonly Dictionary<string, StoredAllocation?> _changes = new(StringComparer.Ordinal);
 
+    // Told of every allocation that becomes or stops being live, while counting (a silo's running count of them).
+    private Action<int>? _liveCount;
+
     public CapacityBook(IEnumerable<PoolDefinition> pools, IEnumerable<KeyValuePair<string, StoredAllocation>> allocations)
     {
         foreach (var pool in pools)
@@ -98,6 +101,7 @@ internal sealed class CapacityBook
             {
                 _allocations.Remove(requestId);
                 Add(_allocated, allocation.Items, -1);
+                _liveCount?.Invoke(-1);
                 _ended[requestId] = allocation;
                 (ended ??= []).Add(requestId);
             }
@@ -127,6 +131,24 @@ internal sealed class CapacityBook
     }
 
     public bool HasChanges => _changes.Count > 0;
+
+    /// <summary>
+    /// From now on tells <paramref name="count"/> of every allocation that becomes live or stops being live, beginning
+    /// with those live now: a running count kept where allocations are made and ended, never a pass over them.
+    /// </summary>
+    public void CountLiveIn(Action<int> count)
+    {
+        StopCounting();
+        _liveCount = count;
+        count(_allocations.Count);
+    }
+
+    /// <summary>Takes this book's live allocations out of the count it tells (its grain leaves the silo) and stops telling it.</summary>
+    public void StopCounting()
+    {
+        _liveCount?.Invoke(-_allocations.Count);
+        _liveCount = null;
+    }
 
     /// <summary>The allocations changed since the last call, for one write: each request's row, or null where it went.</summary>
     public KeyValuePair<string, StoredAllocation?>[] TakeChanges()
@@ -316,6 +338,7 @@ internal sealed class CapacityBook
         _allocations[requestId] = allocation;
         _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
         Add(_allocated, allocation.Items, +1);
+        _liveCount?.Invoke(+1);
         _changes[requestId] = allocation;
     }
 
@@ -345,6 +368,7 @@ internal sealed class CapacityBook
         if (_allocations.Remove(requestId, out var allocation))
         {
             Add(_allocated, allocation.Items, -1);
+            _liveCount?.Invoke(-1);
         }
         else if (!_ended.Remove(requestId))
         {

@@ -4,6 +4,7 @@ using Broker.Federation;
 using Broker.Grains.Audit;
 using Broker.Grains.Placement;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Broker.Requests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed partial class DataCenterGrain(
     LocalSiloProvider host,
     ProviderSilos providerSilos,
     ILocalSiloDetails silo,
+    BrokerMetrics metrics,
     ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain, IRemindable
 {
     // The durable wake-up: after a whole-cluster restart it brings the data center back to end its leases.
@@ -101,6 +103,16 @@ public sealed partial class DataCenterGrain(
         // Leases that ran out while nobody ran this data center end now, at their own end time.
         await EndDueAsync();
         await ArmScheduleAsync();
+
+        // Counted last: an activation that failed before this point never held its allocations on this silo.
+        _book.CountLiveIn(metrics.LiveAllocationsChanged);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Whether it migrates, steps down or the silo stops, its allocations are no longer live here.
+        _book?.StopCounting();
+        return Task.CompletedTask;
     }
 
     public async Task ConfigureAsync(DataCenterRegistration registration)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Broker.Audit;
 using Broker.DataCenters;
 using Broker.Domain;
@@ -6,6 +7,7 @@ using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Broker.Grains.Tenants;
 using Broker.Ledger;
 using Broker.Requests;
@@ -32,6 +34,7 @@ public sealed partial class RequestGrain(
     IOptions<NegotiationOptions> options,
     FederationRegistry federation,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
+    BrokerMetrics metrics,
     ILogger<RequestGrain> logger) : Grain, IRequestGrain
 {
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,6 +52,10 @@ public sealed partial class RequestGrain(
 
     // Settled in memory, not yet stored (see SettleIfEndedAsync).
     private bool _settledUnsaved;
+
+    // When this activation took the submission (a Stopwatch timestamp: wall time, whatever the broker's clock does).
+    // None for a negotiation resumed after a crash: its submission was timed by an activation that is gone.
+    private long? _submittedAt;
     private AuditOutbox? _audit;
 
     private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"request {Id}", () => _record.AuditPending, pending => _record.AuditPending = pending);
@@ -104,6 +111,8 @@ public sealed partial class RequestGrain(
         {
             return new SubmitOutcome(SubmitKind.Throttled, null);
         }
+
+        _submittedAt = Stopwatch.GetTimestamp();
 
         _record = new RequestRecord
         {
@@ -421,6 +430,7 @@ public sealed partial class RequestGrain(
         RequestLifecycle.Decide(_record, outcome, time.GetUtcNow());
         Audit.Add(RequestAuditEvents.Decided(Id, _record));
         await _commit.CommitAsync();
+        metrics.Decided(_record.Allocation?.Tier, _record.Reason?.Code, _submittedAt is { } submitted ? Stopwatch.GetElapsedTime(submitted) : null);
         foreach (var dataCenter in DataCentersOfAllocation())
         {
             GrainFactory.Reference<IDataCenterGrain>(dataCenter).AcknowledgeAsync(Id).Ignore();

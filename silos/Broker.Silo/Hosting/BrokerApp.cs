@@ -2,6 +2,7 @@ using Broker.Grains;
 using Broker.Grains.Placement;
 using Broker.Silo.Api;
 using Broker.Silo.Auth;
+using Broker.Silo.Hosting.Telemetry;
 using Broker.Silo.Json;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
@@ -9,8 +10,8 @@ using Scalar.AspNetCore;
 namespace Broker.Silo.Hosting;
 
 /// <summary>
-/// Composes the silo: Orleans with the broker's grains, the v1 HTTP API, its reference pages and the
-/// dashboard. <c>Program</c> and the tests build the same application; tests only swap settings and the clock.
+/// Composes the silo: Orleans with the broker's grains, the v1 HTTP API, its reference pages, the
+/// dashboard and the Prometheus scrape. <c>Program</c> and the tests build the same application; tests only swap settings and the clock.
 /// </summary>
 public static class BrokerApp
 {
@@ -35,9 +36,11 @@ public static class BrokerApp
             silo.UseBrokerStorage(broker, builder.Configuration);
             silo.UseProviderAffinePlacement(broker.Provider);
             silo.UseBrokerTls(builder.Configuration);
+            silo.UseBrokerTracing(builder.Configuration);
             silo.AddDashboard();
         });
         builder.Services.AddBrokerGrains();
+        builder.Services.AddBrokerTelemetry(builder.Configuration, broker);
 
         // Registered after Orleans, so they start once the silo has joined the cluster.
         builder.Services.AddHostedService<FederationLoader>();
@@ -64,6 +67,7 @@ public static class BrokerApp
         app.MapFederationApi();
         app.MapBillingApi();
         app.MapAuditApi();
+        app.MapBrokerMetrics();
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Callers.FederationAdminPolicy);
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Broker.Grains;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Broker.Silo.Hosting.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -48,7 +49,7 @@ public static class SiloStorage
             });
             silo.ConfigureEndpoints(SiloAddress(broker), broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
-            silo.Services.AddSingleton<IRowStore>(services => new PostgresRowStore(connectionString, services.GetRequiredService<ILogger<PostgresRowStore>>()));
+            silo.Services.AddSingleton<IRowStore>(services => new PostgresRowStore(connectionString, services.GetRequiredService<ILogger<PostgresRowStore>>(), services.GetRequiredService<BrokerMetrics>()));
             UseRowGrainStorage(silo);
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);

@@ -34,6 +34,7 @@ public sealed class StartupBanner(
             $"Broker is running at {url}",
             $"  API reference  {url}/scalar/v1      OpenAPI  {url}/openapi/v1.json",
             $"  Dashboard      {url}/dashboard/     Health   {url}/health/ready",
+            $"  Metrics        {url}/metrics (Prometheus text; the federation admin's token unless Broker:Metrics:AllowAnonymous)",
             $"  Federation     {options.Value.ResolvedFederationFile}: {view.Providers.Count} providers, {view.DataCenterOwners.Count} data centers, {view.Tenants.Count} tenants",
         };
         if (options.Value.ShowDemoTokens && options.Value.UsesDemoFederation)

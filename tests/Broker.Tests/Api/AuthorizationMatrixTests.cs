@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["GET /openapi/{documentName}.json"] = [200, 200, 200, 200, 200, 200, 200],
         ["GET /scalar"] = [200, 200, 200, 200, 200, 200, 200],
         ["GET /dashboard"] = [401, 401, 403, 403, 403, 403, 200],
+        ["GET /metrics"] = [401, 401, 403, 403, 403, 403, 200],
     };
 
     [Fact]

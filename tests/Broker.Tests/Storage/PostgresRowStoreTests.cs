@@ -1,8 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Broker.Grains.Directory;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Broker.Silo.Hosting.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -287,7 +290,7 @@ public sealed class PostgresRowStoreTests(PostgresRowStoreFixture postgres, Xuni
     public async Task CommitAsync_DatabaseUnreachable_EveryQueuedCommitFailsWithTheDriversException()
     {
         var port = FreePorts.Take(1)[0];
-        await using var store = new PostgresRowStore($"Host=127.0.0.1;Port={port};Database=broker;Username=broker;Password=broker;Timeout=3", NullLogger<PostgresRowStore>.Instance);
+        await using var store = new PostgresRowStore($"Host=127.0.0.1;Port={port};Database=broker;Username=broker;Password=broker;Timeout=3", NullLogger<PostgresRowStore>.Instance, postgres.Metrics);
         var owner = NewOwner();
 
         var commits = Enumerable.Range(0, 5).Select(i => store.CommitAsync([RowWrite.Put(Key(owner, $"k{i}"), [1])])).ToArray();
@@ -354,7 +357,7 @@ public sealed class PostgresRowStoreTests(PostgresRowStoreFixture postgres, Xuni
         }
     }
 
-    private PostgresRowStore Store(int flushesInFlight = 1) => new(postgres.ConnectionString, NullLogger<PostgresRowStore>.Instance, flushesInFlight);
+    private PostgresRowStore Store(int flushesInFlight = 1) => new(postgres.ConnectionString, NullLogger<PostgresRowStore>.Instance, postgres.Metrics, flushesInFlight);
 
     private static RowKey Key(string owner, string key) => new(Table, owner, key);
 
@@ -494,9 +497,13 @@ public sealed class PostgresRowStoreTests(PostgresRowStoreFixture postgres, Xuni
 /// <summary>Starts PostgreSQL when it is not running (and stops it after), and gives the connection string.</summary>
 public sealed class PostgresRowStoreFixture : IAsyncLifetime
 {
+    // The stores' instruments, as a silo's container makes them.
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<CapacityDirectory>().AddSingleton<BrokerMetrics>().BuildServiceProvider();
     private bool _startedPostgres;
 
     public string ConnectionString { get; private set; } = "";
+
+    public BrokerMetrics Metrics => _services.GetRequiredService<BrokerMetrics>();
 
     public async Task InitializeAsync()
     {
@@ -507,6 +514,7 @@ public sealed class PostgresRowStoreFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _services.DisposeAsync();
         if (_startedPostgres)
         {
             await Shell.RunAsync(RepoPaths.PgScript, "down");

@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using Broker.Grains.Storage;
+using Broker.Grains.Telemetry;
 using Npgsql;
 
 namespace Broker.Silo.Hosting.Storage;
@@ -35,16 +35,12 @@ public sealed partial class PostgresRowStore : IRowStore, IAsyncDisposable
 
     private const string OwnerSql = "SELECT key, payload, version, tag FROM broker_rows WHERE tbl = $1 AND owner = $2 ORDER BY key";
 
-    private static readonly Meter BrokerMeter = new("Broker");
-
-    private static readonly Histogram<int> BatchSize = BrokerMeter.CreateHistogram<int>(
-        "broker.storage.batch_size", unit: "{commit}", description: "Commits sent to PostgreSQL in one flush of the row store");
-
     /// <summary>PageAsync's query by [tag given, beforeKey given]: each a range of the primary key or the tag index.</summary>
     private static readonly string[] PageSql = [PageQuery(false, false), PageQuery(false, true), PageQuery(true, false), PageQuery(true, true)];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresRowStore> _logger;
+    private readonly BrokerMetrics _metrics;
     private readonly RowBatcher<PendingCommit> _commits;
     private readonly RowBatcher<PendingRead> _reads;
     private long _flushes;
@@ -53,13 +49,8 @@ public sealed partial class PostgresRowStore : IRowStore, IAsyncDisposable
     private uint _nextReadLane;
     private int _disposed;
 
-    public PostgresRowStore(string connectionString, ILogger<PostgresRowStore> logger)
-        : this(connectionString, logger, DefaultFlushesInFlight)
-    {
-    }
-
     /// <summary>A store with <paramref name="flushesInFlight"/> flush lanes, each with at most one flush (and one connection) in flight.</summary>
-    public PostgresRowStore(string connectionString, ILogger<PostgresRowStore> logger, int flushesInFlight)
+    public PostgresRowStore(string connectionString, ILogger<PostgresRowStore> logger, BrokerMetrics metrics, int flushesInFlight = DefaultFlushesInFlight)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
@@ -70,6 +61,7 @@ public sealed partial class PostgresRowStore : IRowStore, IAsyncDisposable
 
         _dataSource = builder.Build();
         _logger = logger;
+        _metrics = metrics;
         _commits = new RowBatcher<PendingCommit>(flushesInFlight, MaxWritesPerFlush, FlushCommitsAsync);
         _reads = new RowBatcher<PendingRead>(ReadsInFlight, MaxKeysPerRead, FlushReadsAsync);
     }
@@ -164,7 +156,7 @@ public sealed partial class PostgresRowStore : IRowStore, IAsyncDisposable
 
     private async Task FlushCommitsAsync(List<PendingCommit> batch)
     {
-        BatchSize.Record(batch.Count);
+        _metrics.StorageFlushed(batch.Count);
         await using var command = _dataSource.CreateCommand(RowBatches.CommitSql);
         RowBatches.AddCommitParameters(command.Parameters, batch);
         var conflicts = new RowConflictException?[batch.Count];
