@@ -5,18 +5,10 @@
 #   deploy/container/lint.sh [Dockerfile ...]    exit 0 when no issue is found; the issues otherwise
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-version="1.8.0"
-tools="$repo/.data/tools/dockerfilelint-$version"
-linter="$tools/node_modules/.bin/dockerfilelint"
-
+container="$(cd "$(dirname "$0")" && pwd)"
+linter="$container/../../.data/tools/dockerfilelint-1.8.0/node_modules/.bin/dockerfilelint"
 if [ ! -x "$linter" ]; then
-  mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "dockerfilelint@$version" >/dev/null
+  npm install --prefix "${linter%/node_modules/*}" --no-audit --no-fund --loglevel=error dockerfilelint@1.8.0 >/dev/null
 fi
-
-if [ "$#" -eq 0 ]; then
-  set -- "$here/Dockerfile"
-fi
+[ "$#" -gt 0 ] || set -- "$container/Dockerfile"
 exec "$linter" "$@"

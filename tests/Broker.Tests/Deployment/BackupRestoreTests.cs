@@ -12,7 +12,6 @@ namespace Broker.Tests.Deployment;
 public sealed class BackupRestoreTests : IDisposable
 {
     private const int PoolTotal = 1_000;
-    private static readonly string BackupScript = Path.Combine(RepoPaths.Root, "deploy", "postgres", "backup.sh");
 
     private readonly TempDirectory _directory = new("restore");
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
@@ -72,14 +71,14 @@ public sealed class BackupRestoreTests : IDisposable
             Assert.True(trailBefore.Valid, "the trail was not valid before the backup");
 
             // Online: the dump is a consistent snapshot taken while the silo runs.
-            await postgres.ScriptAsync(BackupScript, "dump", dump);
+            await postgres.ScriptAsync(DeploymentPaths.BackupScript, "dump", dump);
             silo.Kill();
         }
 
         await postgres.SqlAsync("postgres", "DROP DATABASE broker WITH (FORCE)");
         Assert.Equal("0", await postgres.SqlAsync("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'broker'"));
 
-        await postgres.ScriptAsync(BackupScript, "restore", dump);
+        await postgres.ScriptAsync(DeploymentPaths.BackupScript, "restore", dump);
 
         using (var silo = new SiloProcess(Provider, endpoints, settings, _directory.Path))
         {

@@ -8,9 +8,11 @@ namespace Broker.Tests.Deployment;
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly string ComposePath = Path.Combine(DockerfileTests.ContainerDirectory, "compose.yaml");
+    private static readonly string ComposePath = Path.Combine(DeploymentPaths.ContainerDirectory, "compose.yaml");
 
     private static readonly string[] Silos = ["silo-dataport", "silo-itnrw", "silo-akdb"];
+
+    public static TheoryData<string> SiloServices => new(Silos);
 
     private readonly object _compose = Yaml.Load(File.ReadAllText(ComposePath));
 
@@ -39,7 +41,7 @@ public sealed class ComposeFileTests
         var mount = Assert.Single(schema.Items("volumes").Cast<string>());
         Assert.Equal("../postgres/schema:/schema:ro", mount);
         // The mount is relative to the compose file: it must be the repository's schema directory, with its scripts.
-        var source = Path.GetFullPath(Path.Combine(DockerfileTests.ContainerDirectory, mount.Split(':')[0]));
+        var source = Path.GetFullPath(Path.Combine(DeploymentPaths.ContainerDirectory, mount.Split(':')[0]));
         Assert.Equal(Path.Combine(RepoPaths.Root, "deploy", "postgres", "schema"), source);
         Assert.NotEmpty(System.IO.Directory.GetFiles(source, "*.sql"));
         Assert.Contains("for script in /schema/*.sql; do psql", string.Join(' ', schema.Items("entrypoint").Cast<string>()), StringComparison.Ordinal);
@@ -69,9 +71,7 @@ public sealed class ComposeFileTests
     }
 
     [Theory]
-    [InlineData("silo-dataport")]
-    [InlineData("silo-itnrw")]
-    [InlineData("silo-akdb")]
+    [MemberData(nameof(SiloServices))]
     public void Silo_RunsAsNonRootOnAReadOnlyRootFileSystem(string silo)
     {
         var service = _compose.At("services", silo);
@@ -85,9 +85,7 @@ public sealed class ComposeFileTests
     }
 
     [Theory]
-    [InlineData("silo-dataport")]
-    [InlineData("silo-itnrw")]
-    [InlineData("silo-akdb")]
+    [MemberData(nameof(SiloServices))]
     public void Silo_IsHealthyWhenReady_AndGivesTheClusterItsOwnFixedAddress(string silo)
     {
         var service = _compose.At("services", silo);
@@ -106,7 +104,7 @@ public sealed class ComposeFileTests
         Assert.Equal("service_healthy", _compose.Text("services", "silo-itnrw", "depends_on", "silo-dataport", "condition"));
         Assert.Equal("service_healthy", _compose.Text("services", "silo-akdb", "depends_on", "silo-dataport", "condition"));
         Assert.Equal("deploy/container/Dockerfile", _compose.Text("services", "silo-dataport", "build", "dockerfile"));
-        Assert.Equal(RepoPaths.Root, Path.GetFullPath(Path.Combine(DockerfileTests.ContainerDirectory, _compose.Text("services", "silo-dataport", "build", "context")!)));
+        Assert.Equal(RepoPaths.Root, Path.GetFullPath(Path.Combine(DeploymentPaths.ContainerDirectory, _compose.Text("services", "silo-dataport", "build", "context")!)));
         Assert.All(Silos, s => Assert.Equal("broker-silo:local", _compose.Text("services", s, "image")));
     }
 }

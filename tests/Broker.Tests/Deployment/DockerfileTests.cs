@@ -6,14 +6,12 @@ namespace Broker.Tests.Deployment;
 /// </summary>
 public sealed class DockerfileTests
 {
-    public static readonly string ContainerDirectory = Path.Combine(RepoPaths.Root, "deploy", "container");
-
-    private static readonly string DockerfilePath = Path.Combine(ContainerDirectory, "Dockerfile");
+    private static readonly string DockerfilePath = Path.Combine(DeploymentPaths.ContainerDirectory, "Dockerfile");
 
     [Fact]
     public async Task Lint_TheProjectsDockerfile_FindsNoIssue()
     {
-        var (exitCode, output) = await Shell.ExecAsync(null, TimeSpan.FromMinutes(5), "bash", Path.Combine(ContainerDirectory, "lint.sh"));
+        var (exitCode, output) = await Shell.ExecAsync(null, TimeSpan.FromMinutes(5), "bash", Path.Combine(DeploymentPaths.ContainerDirectory, "lint.sh"));
 
         Assert.True(exitCode == 0, $"lint.sh exited with {exitCode}: {output}");
         Assert.Contains("Issues: None found", output, StringComparison.Ordinal);

@@ -9,9 +9,9 @@ public sealed class HealthRoutesTests(BrokerFixture broker)
     [InlineData("/health/ready")]
     public async Task HealthRoute_ProbedByTheDeploymentFiles_AnswersOkWithoutAToken(string path)
     {
-        var probed = File.ReadAllText(Path.Combine(DockerfileTests.ContainerDirectory, "Dockerfile"))
-            + File.ReadAllText(Path.Combine(DockerfileTests.ContainerDirectory, "compose.yaml"))
-            + File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "kubernetes", "base", "silo", "deployment.yaml"));
+        var probed = File.ReadAllText(Path.Combine(DeploymentPaths.ContainerDirectory, "Dockerfile"))
+            + File.ReadAllText(Path.Combine(DeploymentPaths.ContainerDirectory, "compose.yaml"))
+            + File.ReadAllText(Path.Combine(DeploymentPaths.Deploy, "kubernetes", "base", "silo", "deployment.yaml"));
         Assert.Contains(path, probed, StringComparison.Ordinal);
 
         using var client = broker.Client();

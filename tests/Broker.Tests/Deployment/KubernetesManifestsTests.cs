@@ -8,11 +8,13 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
 {
     private static readonly string[] Providers = ["akdb", "dataport", "itnrw"];
 
+    public static TheoryData<string> ProviderIds => new(Providers);
+
     private IReadOnlyList<object> _resources = [];
 
     public async Task InitializeAsync()
     {
-        var rendered = await Shell.ExecOrThrowAsync(null, "kubectl", "kustomize", Path.Combine(RepoPaths.Root, "deploy", "kubernetes", "overlays", "production"));
+        var rendered = await Shell.ExecOrThrowAsync(null, "kubectl", "kustomize", DeploymentPaths.ProductionOverlay);
         _resources = Yaml.LoadAll(rendered);
     }
 
@@ -22,13 +24,11 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     public void Render_OneSiloDeploymentPerProvider_InTheBrokerNamespace()
     {
         Assert.Equal(Providers.Select(p => $"silo-{p}"), Named("Deployment").Select(d => d.Text("metadata", "name")).Order(StringComparer.Ordinal));
-        Assert.All(_resources.Where(r => r.Text("kind") is not ("Namespace")), r => Assert.Equal("broker", r.Text("metadata", "namespace")));
+        Assert.All(_resources.Where(r => r.Text("kind") != "Namespace"), r => Assert.Equal("broker", r.Text("metadata", "namespace")));
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void Deployment_PutsItsProviderIntoTheSilosMetadata(string provider)
     {
         var deployment = Deployment(provider);
@@ -41,9 +41,7 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void Deployment_GivesOrleansKubernetesHostingItsLabelsAndPodFacts(string provider)
     {
         var deployment = Deployment(provider);
@@ -66,9 +64,7 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void Deployment_ProbesReadinessAndLivenessOnTheHealthRoutes(string provider)
     {
         var container = Silo(Deployment(provider));
@@ -81,9 +77,7 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void Deployment_HasResourcesAndRunsNonRootOnAReadOnlyRoot(string provider)
     {
         var deployment = Deployment(provider);
@@ -102,9 +96,7 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void Deployment_TakesTheDatabaseTheFederationFileAndTheClusterCertificateFromSecrets(string provider)
     {
         var deployment = Deployment(provider);
@@ -124,9 +116,7 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("akdb")]
-    [InlineData("dataport")]
-    [InlineData("itnrw")]
+    [MemberData(nameof(ProviderIds))]
     public void DisruptionBudget_CoversExactlyItsProvidersPods(string provider)
     {
         var budget = Assert.Single(Named("PodDisruptionBudget"), b => b.Text("metadata", "name") == $"silo-{provider}");

@@ -8,8 +8,6 @@ namespace Broker.Tests.Deployment;
 [Collection(DeploymentPostgresCollection.Name)]
 public sealed class LocalClusterTests : IDisposable
 {
-    private static readonly string Script = Path.Combine(RepoPaths.Root, "deploy", "local-cluster.sh");
-
     private readonly TempDirectory _directory = new("local-cluster");
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
@@ -35,8 +33,8 @@ public sealed class LocalClusterTests : IDisposable
         };
         try
         {
-            await Shell.ExecOrThrowAsync(environment, TimeSpan.FromMinutes(5), "bash", Script, "up");
-            var silos = (await Shell.ExecOrThrowAsync(environment, "bash", Script, "status"))
+            await Shell.ExecOrThrowAsync(environment, TimeSpan.FromMinutes(5), "bash", DeploymentPaths.LocalClusterScript, "up");
+            var silos = (await Shell.ExecOrThrowAsync(environment, "bash", DeploymentPaths.LocalClusterScript, "status"))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(' '))
                 .ToDictionary(fields => fields[0], fields => new Uri(fields[2]));
@@ -53,14 +51,14 @@ public sealed class LocalClusterTests : IDisposable
         }
         finally
         {
-            await Shell.ExecAsync(environment, "bash", Script, "down");
+            await Shell.ExecAsync(environment, "bash", DeploymentPaths.LocalClusterScript, "down");
         }
     }
 
     [Fact]
     public async Task Providers_DemoFederation_StaysTheThreeDemoProviders()
     {
-        var output = await Shell.ExecOrThrowAsync(new Dictionary<string, string>(), "bash", Script, "providers");
+        var output = await Shell.ExecOrThrowAsync(new Dictionary<string, string>(), "bash", DeploymentPaths.LocalClusterScript, "providers");
 
         Assert.Equal("dataport itnrw akdb", output);
     }
@@ -70,7 +68,7 @@ public sealed class LocalClusterTests : IDisposable
     {
         var file = WriteFederation([$"ma-{_suffix}", $"mb-{_suffix}", $"mc-{_suffix}"], partner: $"pp-{_suffix}", $"fed-{_suffix}");
 
-        var output = await Shell.ExecOrThrowAsync(new Dictionary<string, string> { ["BROKER_FEDERATION_FILE"] = file }, "bash", Script, "providers");
+        var output = await Shell.ExecOrThrowAsync(new Dictionary<string, string> { ["BROKER_FEDERATION_FILE"] = file }, "bash", DeploymentPaths.LocalClusterScript, "providers");
 
         Assert.Equal($"ma-{_suffix} mb-{_suffix} mc-{_suffix}", output);
     }
@@ -81,7 +79,7 @@ public sealed class LocalClusterTests : IDisposable
         var file = WriteFederation([$"ma-{_suffix}"], partner: $"pp-{_suffix}", $"fed-{_suffix}");
 
         var output = await Shell.ExecOrThrowAsync(
-            new Dictionary<string, string> { ["BROKER_FEDERATION_FILE"] = file, ["BROKER_PROVIDERS"] = "x y" }, "bash", Script, "providers");
+            new Dictionary<string, string> { ["BROKER_FEDERATION_FILE"] = file, ["BROKER_PROVIDERS"] = "x y" }, "bash", DeploymentPaths.LocalClusterScript, "providers");
 
         Assert.Equal("x y", output);
     }
