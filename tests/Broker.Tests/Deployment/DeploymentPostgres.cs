@@ -5,11 +5,12 @@ namespace Broker.Tests.Deployment;
 /// <summary>
 /// A PostgreSQL of one deployment test's own, started by the project's deploy/postgres/pg.sh on port 25433 with a
 /// fresh data directory: never the cluster tests' instance (25432), never another test's data. The tests that use it
-/// share one collection, so only one of them has the port at a time.
+/// share one collection, so only one of them has the port at a time. <c>BROKER_DEPLOY_PG_PORT</c> moves it, for a
+/// machine where something else listens on 25433.
 /// </summary>
 internal sealed class DeploymentPostgres : IAsyncDisposable
 {
-    public const int Port = 25433;
+    public static readonly int Port = int.Parse(System.Environment.GetEnvironmentVariable("BROKER_DEPLOY_PG_PORT") ?? "25433", CultureInfo.InvariantCulture);
 
     private readonly TempDirectory _data = new("deploy-pg");
 
@@ -31,9 +32,17 @@ internal sealed class DeploymentPostgres : IAsyncDisposable
     public static async Task<DeploymentPostgres> StartAsync()
     {
         var postgres = new DeploymentPostgres();
-        await postgres.ScriptAsync(RepoPaths.PgScript, "up");
-        postgres.ConnectionString = await postgres.ScriptAsync(RepoPaths.PgScript, "url");
-        return postgres;
+        try
+        {
+            await postgres.ScriptAsync(RepoPaths.PgScript, "up");
+            postgres.ConnectionString = await postgres.ScriptAsync(RepoPaths.PgScript, "url");
+            return postgres;
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs one of the project's scripts against this instance; a failure says what the script printed.</summary>
