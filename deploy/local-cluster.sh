@@ -14,6 +14,7 @@
 # BROKER_HTTP_PORT        the first silo's HTTP port; the next silos count up (default 5081)
 # BROKER_SILO_PORT, BROKER_GATEWAY_PORT   the first silo's Orleans ports, counting up likewise (default 11121, 30021)
 # BROKER_CLUSTER_STATE    where pid files, URLs and logs go (default: the repository's ignored .data/cluster)
+# BROKER_READY_SECONDS    how long each silo may take to become ready (default 60)
 # PostgreSQL comes from deploy/postgres/pg.sh, so BROKER_PG_PORT and BROKER_PG_DATA choose its instance.
 set -euo pipefail
 
@@ -25,6 +26,7 @@ federation="${BROKER_FEDERATION_FILE:-$demo_federation}"
 http_port="${BROKER_HTTP_PORT:-5081}"
 silo_port="${BROKER_SILO_PORT:-11121}"
 gateway_port="${BROKER_GATEWAY_PORT:-30021}"
+ready_seconds="${BROKER_READY_SECONDS:-60}"
 silo_dll="$repo/silos/Broker.Silo/bin/Release/net10.0/Broker.Silo.dll"
 
 # The providers to run silos for. A silo for a provider the file does not define would own no data center,
@@ -80,11 +82,11 @@ start_silo() {
   fi
 }
 
-# wait_ready <provider>: until its silo answers ready (60 s at most).
+# wait_ready <provider>: until its silo answers ready (BROKER_READY_SECONDS at most).
 wait_ready() {
   local provider="$1" url
   url="$(cat "$state/$provider.url")"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 $((ready_seconds * 2))); do
     if curl -fs -o /dev/null "$url/health/ready"; then return 0; fi
     if ! alive "$state/$provider.pid"; then echo "silo $provider died; see $state/$provider.log" >&2; exit 1; fi
     sleep 0.5

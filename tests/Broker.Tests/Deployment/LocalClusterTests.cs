@@ -27,13 +27,15 @@ public sealed class LocalClusterTests : IDisposable
             ["BROKER_HTTP_PORT"] = Port(FreePorts.TakeConsecutive(members.Length)),
             ["BROKER_SILO_PORT"] = Port(FreePorts.TakeConsecutive(members.Length)),
             ["BROKER_GATEWAY_PORT"] = Port(FreePorts.TakeConsecutive(members.Length)),
+            // The whole suite runs beside it on two cores: a silo may take longer than a developer's minute to be ready.
+            ["BROKER_READY_SECONDS"] = "180",
             // The script builds the silo; build servers left running would hold this test's output pipe open.
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["UseSharedCompilation"] = "false",
         };
         try
         {
-            await Shell.ExecOrThrowAsync(environment, TimeSpan.FromMinutes(5), "bash", DeploymentPaths.LocalClusterScript, "up");
+            await Shell.ExecOrThrowAsync(environment, TimeSpan.FromMinutes(8), "bash", DeploymentPaths.LocalClusterScript, "up");
             var silos = (await Shell.ExecOrThrowAsync(environment, "bash", DeploymentPaths.LocalClusterScript, "status"))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(' '))
