@@ -13,10 +13,25 @@ public static class LoadTestCommandLine
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var (parsed, options) = Parse(args);
+        if (options is null)
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        }
+
+        var result = await LoadTest.RunAsync(options, output);
+        await output.WriteLineAsync($"wrote {Path.GetFullPath(options.OutDirectory)}: result.json, summary.md, charts; invariants {(result.InvariantsHold ? "hold" : "VIOLATED")}");
+        return result.InvariantsHold ? 0 : 2;
+    }
+
+    /// <summary>The run the command line asks for; null options when it asks for help or has errors (invoking the parse result prints them).</summary>
+    public static (ParseResult Parsed, LoadTestOptions? Options) Parse(string[] args)
+    {
         var scenario = new Option<string>("--scenario") { Description = "steady | election-night | storage-burst | provider-outage | fill", Required = true };
         scenario.AcceptOnlyFromAmong(Enum.GetValues<ScenarioKind>().Select(Scenarios.Name).ToArray());
         var duration = new Option<int>("--duration") { Description = "Seconds per phase (1-3600)", Required = true };
-        var rate = new Option<double>("--rate") { Description = "Requests per second of all authorities at base rate", DefaultValueFactory = _ => 200 };
+        // No DefaultValueFactory: the default depends on the scenario, so a rate left out is taken from it below.
+        var rate = new Option<double>("--rate") { Description = "Requests per second of all authorities at base rate (default: per scenario, " + DefaultRates() + ")" };
         var target = new Option<string?>("--target") { Description = "A running broker on loopback, e.g. http://127.0.0.1:5081" };
         var inProcess = new Option<bool>("--in-process") { Description = "An embedded broker in this process, called through the Orleans client" };
         var outDir = new Option<string>("--out") { Description = "Where result.json, summary.md and the charts go", Required = true };
@@ -80,7 +95,7 @@ public static class LoadTestCommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || parsed.Action is not null && parsed.GetValue(scenario) is null)
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+            return (parsed, null);
         }
 
         Scenarios.TryParse(parsed.GetValue(scenario)!, out var kind);
@@ -88,7 +103,7 @@ public static class LoadTestCommandLine
         {
             Scenario = kind,
             Duration = TimeSpan.FromSeconds(parsed.GetValue(duration)),
-            Rate = parsed.GetValue(rate),
+            Rate = parsed.GetResult(rate) is { Implicit: false } ? parsed.GetValue(rate) : Scenarios.DefaultRate(kind),
             Target = parsed.GetValue(target) is { } t ? new Uri(t) : null,
             OutDirectory = parsed.GetValue(outDir)!,
             Seed = parsed.GetValue(seed),
@@ -106,9 +121,7 @@ public static class LoadTestCommandLine
             SettleSeconds = TimeSpan.FromSeconds(parsed.GetValue(settle)),
             Release = !parsed.GetValue(noRelease),
         };
-        var result = await LoadTest.RunAsync(options, output);
-        await output.WriteLineAsync($"wrote {Path.GetFullPath(options.OutDirectory)}: result.json, summary.md, charts; invariants {(result.InvariantsHold ? "hold" : "VIOLATED")}");
-        return result.InvariantsHold ? 0 : 2;
+        return (parsed, options);
     }
 
     /// <summary>The option's value if the command line names it, else null.</summary>
@@ -146,6 +159,9 @@ public static class LoadTestCommandLine
 
     /// <summary>The load lease less 10 minutes for memory readings and the release: 3,000 s.</summary>
     private static int FillLeaseBudgetSeconds => (int)(LoadLease.Duration - TimeSpan.FromMinutes(10)).TotalSeconds;
+
+    private static string DefaultRates() =>
+        string.Join(", ", Enum.GetValues<ScenarioKind>().Select(k => $"{Scenarios.Name(k)} {Scenarios.DefaultRate(k).ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
 
     private static bool IsLoopback(Uri uri) =>
         uri.Scheme is "http" or "https" && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));

@@ -27,6 +27,19 @@ public static class Scenarios
     public const double OutageStart = 1.0 / 3;
     public const double OutageEnd = 2.0 / 3;
 
+    /// <summary>
+    /// Requests per second of all authorities at base rate when <c>--rate</c> is left out: the rates the documented
+    /// runs use. Election night multiplies one state's share by <see cref="SpikeFactor"/>, so its base is lower; a
+    /// provider outage runs against three durable silos. Fill is a closed loop: its rate only sizes the load world.
+    /// </summary>
+    public static double DefaultRate(ScenarioKind kind) => kind switch
+    {
+        ScenarioKind.ElectionNight => 60,
+        ScenarioKind.ProviderOutage => 40,
+        ScenarioKind.Steady or ScenarioKind.StorageBurst or ScenarioKind.Fill => 200,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a scenario without a default rate"),
+    };
+
     public static string Name(ScenarioKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
 
     public static bool TryParse(string text, out ScenarioKind kind)

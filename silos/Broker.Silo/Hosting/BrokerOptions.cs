@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Broker.Silo.Hosting;
 
 /// <summary>The silo's own settings, bound from the <c>Broker</c> section (<c>--Broker:FederationFile=…</c>, <c>Broker__FederationFile</c>).</summary>
-public sealed class BrokerOptions
+public sealed class BrokerOptions : IValidatableObject
 {
     public const string Section = "Broker";
 
@@ -38,6 +38,13 @@ public sealed class BrokerOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Run under Orleans' Kubernetes hosting (durable mode only): the pod's name, IP and labels configure the silo, and
+    /// silos without a pod are declared dead. Off unless asked for: the hosting needs a service account allowed to read
+    /// and label pods (deploy/kubernetes/base/rbac.yaml), and without that permission it retries at start without end.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>How long <c>POST /v1/requests</c> waits for a decision before it answers 202 and lets the client poll.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DecisionWaitBudget { get; set; } = TimeSpan.FromSeconds(10);
@@ -52,6 +59,16 @@ public sealed class BrokerOptions
     public static string DemoFederationFile => Path.Combine(AppContext.BaseDirectory, "demo-federation.json");
 
     public bool UsesDemoFederation => ResolvedFederationFile == DemoFederationFile;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (KubernetesHosting && Storage != SiloStorage.Postgres)
+        {
+            yield return new ValidationResult(
+                "Broker:KubernetesHosting needs Broker:Storage=postgres: in memory there is no cluster membership for the pods to join.",
+                [nameof(KubernetesHosting), nameof(Storage)]);
+        }
+    }
 
     public string ResolvedFederationFile => string.IsNullOrWhiteSpace(FederationFile) ? DemoFederationFile : Path.GetFullPath(FederationFile);
 }

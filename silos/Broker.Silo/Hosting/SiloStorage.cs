@@ -1,4 +1,3 @@
-using System.Net;
 using Broker.Grains;
 using Broker.Grains.Storage;
 using Broker.Grains.Telemetry;
@@ -47,7 +46,7 @@ public static class SiloStorage
                 cluster.ClusterId = broker.ClusterId;
                 cluster.ServiceId = broker.ServiceId;
             });
-            silo.ConfigureEndpoints(SiloAddress(broker), broker.SiloPort, broker.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseBrokerNetwork(broker, configuration);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (NpgsqlInvariant, connectionString));
             silo.Services.AddSingleton<IRowStore>(services => new PostgresRowStore(connectionString, services.GetRequiredService<ILogger<PostgresRowStore>>(), services.GetRequiredService<BrokerMetrics>()));
             UseRowGrainStorage(silo);
@@ -67,9 +66,6 @@ public static class SiloStorage
         silo.UseInMemoryReminderService();
         return silo;
     }
-
-    private static IPAddress SiloAddress(BrokerOptions broker) =>
-        IPAddress.TryParse(broker.SiloAddress, out var address) ? address : throw new InvalidOperationException($"Broker:SiloAddress '{broker.SiloAddress}' is not an IP address.");
 
     /// <summary>Every grain's state as rows of the broker's store, so state writes join the store's group commit.</summary>
     private static void UseRowGrainStorage(ISiloBuilder silo) =>
