@@ -375,7 +375,7 @@ public sealed partial class DataCenterGrain(
     {
         try
         {
-            if (await OvertakenAsync() is not null)
+            if (await OvertakenAsync(evenIfFresh: true) is not null)
             {
                 return;
             }
@@ -396,9 +396,9 @@ public sealed partial class DataCenterGrain(
     /// The conflict when another activation of this data center has written since this one last did (this one runs on a
     /// silo that was cut off or paused): this one then steps down. Null while it is the true activation.
     /// </summary>
-    private async Task<RowConflictException?> OvertakenAsync()
+    private async Task<RowConflictException?> OvertakenAsync(bool evenIfFresh = false)
     {
-        var conflict = await _rows.OvertakenAsync();
+        var conflict = await _rows.OvertakenAsync(evenIfFresh);
         if (conflict is not null)
         {
             LogOvertaken(Id);
@@ -411,7 +411,7 @@ public sealed partial class DataCenterGrain(
     /// <summary>Answers a caller with the conflict (503, its retry reaches the true activation) when this activation is overtaken.</summary>
     private async Task StepDownIfOvertakenAsync()
     {
-        if (await OvertakenAsync() is { } conflict)
+        if (await OvertakenAsync(evenIfFresh: true) is { } conflict)
         {
             throw conflict;
         }

@@ -54,10 +54,11 @@ internal sealed class DataCenterRows(IRowStore rows, Serializer serializer, stri
     /// <summary>
     /// Whether another activation of this data center has written since this one last read or wrote (this one then
     /// runs on a silo that was cut off or paused): a conflict naming the head row, so the caller answers 503 and its
-    /// retry reaches the true activation. Reads storage only when memory is no longer fresh.
+    /// retry reaches the true activation. Reads storage only when memory is no longer fresh, unless
+    /// <paramref name="evenIfFresh"/>.
     /// </summary>
-    public async Task<RowConflictException?> OvertakenAsync() =>
-        await _head.NewerStoredAsync() is { } newer ? new RowConflictException(_head.Key, _head.Version, newer.Version) : null;
+    public async Task<RowConflictException?> OvertakenAsync(bool evenIfFresh = false) =>
+        await _head.NewerStoredAsync(evenIfFresh) is { } newer ? new RowConflictException(_head.Key, _head.Version, newer.Version) : null;
 }
 
 /// <summary>A data center's head row. Immutable: a change is a new instance, so the grain knows when to serialize it again.</summary>

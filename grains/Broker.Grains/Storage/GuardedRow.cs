@@ -40,11 +40,13 @@ internal sealed class GuardedRow(IRowStore rows, RowKey key, TimeProvider time)
 
     /// <summary>
     /// The stored row if another activation has written it since this one last touched it; null while memory still
-    /// holds what is stored. Reads storage only when memory is older than <see cref="FreshFor"/>.
+    /// holds what is stored. Reads storage only when memory is older than <see cref="FreshFor"/>, unless
+    /// <paramref name="evenIfFresh"/>: two activations can both be alive (a partition healed before either silo was
+    /// declared dead), and then a second says nothing — an answer that ends something reads storage every time.
     /// </summary>
-    public async Task<StoredRow?> NewerStoredAsync()
+    public async Task<StoredRow?> NewerStoredAsync(bool evenIfFresh = false)
     {
-        if (time.GetElapsedTime(_confirmedAt) < FreshFor)
+        if (!evenIfFresh && time.GetElapsedTime(_confirmedAt) < FreshFor)
         {
             return null;
         }

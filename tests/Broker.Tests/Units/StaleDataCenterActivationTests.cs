@@ -30,11 +30,15 @@ public sealed class StaleDataCenterActivationTests
         await successor.WriteAsync(head, [KeyValuePair.Create("r-1", (StoredAllocation?)new StoredAllocation([new("storage.ssd", 10)], clock.GetUtcNow().AddDays(1)))]);
 
         var whileFresh = await cutOff.OvertakenAsync();
+        var whileFreshAsked = await cutOff.OvertakenAsync(evenIfFresh: true);
         clock.Advance(GuardedRow.FreshFor);
         var afterwards = await cutOff.OvertakenAsync();
         var successorSees = await successor.OvertakenAsync();
 
-        Assert.Null(whileFresh); // within a second nobody else can have been given the data center
+        Assert.Null(whileFresh); // within a second of its own write memory is taken as stored, for answers that end nothing
+        // Both activations alive at once (a partition healed before either silo was declared dead): an answer that ends
+        // something — "not held here" to a renewal — reads storage every time (the CI fault run saw one within the second).
+        Assert.Equal(new RowKey(DataCenterRows.HeadTable, id, ""), whileFreshAsked?.Key);
         Assert.Equal(new RowKey(DataCenterRows.HeadTable, id, ""), afterwards?.Key);
         Assert.Equal($"row datacenter/{id}/ is at version 2, expected 1", afterwards?.Message);
         Assert.Null(successorSees);
