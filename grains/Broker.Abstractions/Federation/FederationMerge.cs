@@ -21,8 +21,20 @@ public static class FederationMerge
         Admins = UnionOfAdmins(current.Admins, change.Admins),
     };
 
-    private static AdminDefinition[] UnionOfAdmins(AdminDefinition[] current, AdminDefinition[] change) =>
-        current.Concat(change).DistinctBy(a => a.Token, StringComparer.Ordinal).ToArray();
+    /// <summary>
+    /// Admins are one per token, and a token is known by its hash: a hashed entry has no plain <c>token</c>, so the
+    /// plain token would make every hashed admin after the first a duplicate. An entry of the change without any
+    /// credential is kept for the validator to refuse by its path; a stored one stands for nobody and is let go.
+    /// </summary>
+    private static AdminDefinition[] UnionOfAdmins(AdminDefinition[] current, AdminDefinition[] change)
+    {
+        var known = current.Where(a => HashOf(a) is not null).ToList();
+        var hashes = known.Select(HashOf).ToHashSet(StringComparer.Ordinal);
+        known.AddRange(change.Where(a => HashOf(a) is not { } hash || hashes.Add(hash)));
+        return known.ToArray();
+    }
+
+    private static string? HashOf(AdminDefinition admin) => TokenHash.Of(admin.Token, admin.TokenSha256);
 
     private static T[] UpsertById<T>(T[] current, T[] change, Func<T, string> id, Func<T, T, T> merge)
     {
