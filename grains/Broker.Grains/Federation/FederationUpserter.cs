@@ -22,6 +22,11 @@ public sealed class FederationUpserter(
 
     public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change, AuditActor by)
     {
+        if (FederationValidator.NullEntries(change) is { Count: > 0 } nulls)
+        {
+            return (0, nulls);
+        }
+
         var merged = FederationMerge.Upsert(federation.Current.Document, change);
         var errors = FederationErrorPaths.InTermsOf(FederationValidator.Validate(merged), merged, change);
         if (errors.Count > 0)
