@@ -101,7 +101,9 @@ public static class FederationApi
             return Problems.Invalid(errors);
         }
 
-        var result = await grains.Reference<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
+        // Through the federation, which keeps the pool's one definition; the data center guards what is in use.
+        var result = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton)
+            .SetPoolAsync(dc, new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
@@ -120,8 +122,8 @@ public static class FederationApi
             return problem;
         }
 
-        var (version, errors) = await upserter.UpsertAsync(body!, user.Actor());
-        return errors.Count > 0 ? Problems.Invalid(errors) : TypedResults.Ok(new FederationUpsertResource(version));
+        var outcome = await upserter.UpsertAsync(body!, user.Actor());
+        return outcome.Errors.Count > 0 ? Problems.Invalid(outcome.Errors) : TypedResults.Ok(new FederationUpsertResource(outcome.Version));
     }
 
     private static Dictionary<string, string[]> PoolChangeErrors(string resource, PoolChangeBody body)
