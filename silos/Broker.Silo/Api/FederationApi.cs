@@ -41,7 +41,7 @@ public static class FederationApi
                 : pool.PricePerUnitHour
             select (pool.Resource, Offer: new CatalogOffer(
                 dc.Provider, dc.ProviderKind, dc.Id, dc.Location, dc.ProtectionLevel, price,
-                pool.FreeFor(Priority.Normal), pool.MinUnit, pool.MaxUnit, pool.Step, dc.RenewableShare));
+                pool.FreeFor(Priority.Normal), pool.MinUnit, LargestAmount(pool.MaxUnit), pool.Step, dc.RenewableShare));
         var entries = offers
             .GroupBy(o => o.Resource, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -125,6 +125,12 @@ public static class FederationApi
         var outcome = await upserter.UpsertAsync(body!, user.Actor());
         return outcome.Errors.Count > 0 ? Problems.Invalid(outcome.Errors) : TypedResults.Ok(new FederationUpsertResource(outcome.Version));
     }
+
+    /// <summary>
+    /// The most one item may ask for at a pool: a pool without a maximum of its own stores <see cref="long.MaxValue"/>,
+    /// beyond what a JSON number carries exactly to most clients (2^53), and beyond what a request may ask anyway.
+    /// </summary>
+    private static long LargestAmount(long maxUnit) => Math.Min(maxUnit, RequestValidation.MaxAmount);
 
     private static Dictionary<string, string[]> PoolChangeErrors(string resource, PoolChangeBody body)
     {
