@@ -9,6 +9,8 @@ using Broker.Ledger;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>Statements for providers and bills for tenants, per billing period (a calendar month, UTC).</summary>
@@ -17,8 +19,10 @@ public static class BillingApi
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/v1/billing").WithTags("Billing").RequireAuthorization();
-        billing.MapGet("/providers/{id}", GetProviderStatementAsync).WithName("GetProviderStatement").WithSummary("What a provider charged and was charged, per counterparty");
-        billing.MapGet("/tenants/{id}", GetTenantBillAsync).WithName("GetTenantBill").WithSummary("A tenant's bill, per request");
+        billing.MapGet("/providers/{id}", GetProviderStatementAsync).WithName("GetProviderStatement").WithSummary("What a provider charged and was charged, per counterparty")
+            .AnswersInvalid("period").AnswersForbidden("an admin of this provider or the federation admin").AnswersNotFound("provider with this id").AnswersUnavailable();
+        billing.MapGet("/tenants/{id}", GetTenantBillAsync).WithName("GetTenantBill").WithSummary("A tenant's bill, per request")
+            .AnswersInvalid("period").AnswersForbidden("this tenant, an admin of its home provider or the federation admin").AnswersNotFound("tenant with this id").AnswersUnavailable();
         return app;
     }
 

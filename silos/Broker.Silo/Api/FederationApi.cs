@@ -7,6 +7,8 @@ using Broker.Grains.Federation;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>The federation's catalogue and capacity, a provider's data centers and pools, and the admin upsert.</summary>
@@ -17,12 +19,18 @@ public static class FederationApi
         var v1 = app.MapGroup("/v1").WithTags("Federation").RequireAuthorization();
         v1.MapGet("/catalog", GetCatalog).WithName("GetCatalog").WithSummary("Who offers which resource class, where, at what price, with how much free now");
         v1.MapGet("/federation/capacity", GetCapacity).WithName("GetFederationCapacity").WithSummary("Capacity per provider, data center and pool");
-        v1.MapGet("/providers/{id}/datacenters", GetProviderDataCentersAsync).WithName("GetProviderDataCenters").WithSummary("A provider's data centers (its admins, the federation admin)");
+        v1.MapGet("/providers/{id}/datacenters", GetProviderDataCentersAsync).WithName("GetProviderDataCenters").WithSummary("A provider's data centers (its admins, the federation admin)")
+            .AnswersForbidden("an admin of this provider or the federation admin").AnswersNotFound("provider with this id").AnswersUnavailable();
         v1.MapPut("/datacenters/{dc}/pools/{resource}", SetPoolAsync).WithName("SetPool").WithSummary("Change or add a pool (the owning provider's admin)")
-            .Accepts<PoolChangeBody>("application/json");
+            .Accepts<PoolChangeBody>("application/json")
+            .AnswersForbidden("an admin of the provider that owns the data center")
+            .AnswersNotFound("data center with this id")
+            .Answers(StatusCodes.Status409Conflict, "capacity-in-use", "the new size is below what is allocated and held now")
+            .AnswersUnavailable();
         v1.MapPut("/federation", UpsertFederationAsync).WithName("UpsertFederation").WithSummary("Upsert providers, data centers and tenants by id (the federation admin)")
             .Accepts<FederationDocument>("application/json")
-            .RequireAuthorization(Callers.FederationAdminPolicy);
+            .RequireAuthorization(Callers.FederationAdminPolicy)
+            .AnswersUnavailable();
         return app;
     }
 
