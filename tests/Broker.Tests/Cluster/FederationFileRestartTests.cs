@@ -30,11 +30,7 @@ public sealed class FederationFileRestartTests(Broker.Tests.Storage.PostgresRowS
     [Fact]
     public async Task SiloRestart_SameFederationFile_PoolChangedThroughTheApiStands_NoNewVersionNoAuditEntry()
     {
-        await WriteFederationFileAsync(total: 1_000, price: 0.0001m);
-        await StartAsync();
-        await SetPoolAsync(total: 2_500, price: 0.0002m);
-        var versionBefore = await EmptyUpsertAsync();
-        var entriesBefore = await AuditEntriesAsync();
+        var (versionBefore, entriesBefore) = await StartWithAPoolChangedThroughTheApiAsync();
 
         await RestartAsync();
 
@@ -50,11 +46,7 @@ public sealed class FederationFileRestartTests(Broker.Tests.Storage.PostgresRowS
     [Fact]
     public async Task SiloRestart_ChangedFederationFile_IsAppliedOnce_OneVersionOneAuditEntry()
     {
-        await WriteFederationFileAsync(total: 1_000, price: 0.0001m);
-        await StartAsync();
-        await SetPoolAsync(total: 2_500, price: 0.0002m);
-        var versionBefore = await EmptyUpsertAsync();
-        var entriesBefore = await AuditEntriesAsync();
+        var (versionBefore, entriesBefore) = await StartWithAPoolChangedThroughTheApiAsync();
         await WriteFederationFileAsync(total: 3_000, price: 0.0003m);
 
         await RestartAsync();
@@ -67,6 +59,15 @@ public sealed class FederationFileRestartTests(Broker.Tests.Storage.PostgresRowS
         Assert.Equal(entriesBefore + 1, entriesAfter);
         Assert.Equal(("federation.upserted", "broker", "file:" + FederationFile), (newest.GetProperty("action").GetString(), newest.GetProperty("actor").GetString(), newest.GetProperty("credential").GetString()));
         Assert.Equal(versionBefore + 2, versionAfter);
+    }
+
+    /// <summary>The file says 1,000 units at 0.0001; the API changes the pool to 2,500 at 0.0002. The version and audit count then.</summary>
+    private async Task<(long Version, long AuditEntries)> StartWithAPoolChangedThroughTheApiAsync()
+    {
+        await WriteFederationFileAsync(total: 1_000, price: 0.0001m);
+        await StartAsync();
+        await SetPoolAsync(total: 2_500, price: 0.0002m);
+        return (await EmptyUpsertAsync(), await AuditEntriesAsync());
     }
 
     public void Dispose()
