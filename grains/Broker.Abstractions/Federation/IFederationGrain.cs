@@ -1,3 +1,5 @@
+using Broker.DataCenters;
+
 namespace Broker.Federation;
 
 /// <summary>
@@ -7,13 +9,43 @@ namespace Broker.Federation;
 [Alias("broker.IFederationGrain")]
 public interface IFederationGrain : IGrainWithStringKey
 {
-    /// <summary>Merges <paramref name="change"/> (made by <paramref name="by"/>, for the audit trail) into the document by id and returns the new version.</summary>
+    /// <summary>
+    /// Validates the change merged into the stored document and, when sound, stores it as the next version. The
+    /// federation file a silo loads at start is applied only when its bytes differ from the file applied last.
+    /// </summary>
     [Alias("UpsertAsync")]
-    Task<long> UpsertAsync(FederationDocument change, Broker.Audit.AuditActor by);
+    Task<FederationUpsertOutcome> UpsertAsync(FederationUpsert upsert);
+
+    /// <summary>
+    /// Changes (or adds) one pool of a data center: the data center refuses to shrink below what is in use, and the
+    /// document records what it accepted, so that the pool has one definition, the federation's.
+    /// </summary>
+    [Alias("SetPoolAsync")]
+    Task<PoolChangeResult> SetPoolAsync(string dataCenter, PoolChange change);
 
     /// <summary>The document if its version is newer than <paramref name="knownVersion"/>, otherwise null.</summary>
     [Alias("GetIfNewerAsync")]
     Task<VersionedFederation?> GetIfNewerAsync(long knownVersion);
+}
+
+/// <summary>A change to the federation, by whom; <see cref="FileSha256"/> names the federation file's bytes when a silo loads it.</summary>
+[GenerateSerializer, Immutable, Alias("broker.federation-upsert")]
+public sealed record FederationUpsert(
+    [property: Id(0)] FederationDocument Change,
+    [property: Id(1)] Broker.Audit.AuditActor By,
+    [property: Id(2)] string? FileSha256 = null);
+
+/// <summary>
+/// The version now; <see cref="Applied"/> false when nothing was stored: the errors (by path in the change sent),
+/// or the same federation file as the one applied last.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("broker.federation-upsert-outcome")]
+public sealed record FederationUpsertOutcome(
+    [property: Id(0)] long Version,
+    [property: Id(1)] bool Applied,
+    [property: Id(2)] Dictionary<string, string[]> Errors)
+{
+    public static FederationUpsertOutcome Invalid(long version, Dictionary<string, string[]> errors) => new(version, false, errors);
 }
 
 [GenerateSerializer, Immutable, Alias("broker.versioned-federation")]

@@ -30,6 +30,11 @@ public static partial class FederationErrorPaths
             return Element("tenants", merged.Tenants[index].Id, change.Tenants, t => t.Id) + rest;
         }
 
+        if (list == "federationAdmins")
+        {
+            return Element("federationAdmins", AdminId(merged.FederationAdmins[index]), change.FederationAdmins, AdminId) + rest;
+        }
+
         var provider = merged.Providers[index];
         var sent = change.Providers.FirstOrDefault(p => p.Id == provider.Id);
         var head = Element("providers", provider.Id, change.Providers, p => p.Id);
@@ -69,6 +74,6 @@ public static partial class FederationErrorPaths
     // Never a token in an error path: an admin entry is named by its hash.
     private static string AdminId(AdminDefinition admin) => TokenHash.Of(admin.Token, admin.TokenSha256) ?? "";
 
-    [GeneratedRegex(@"^(?<list>providers|tenants|dataCenters|contracts|admins)\[(?<index>\d+)\](?<rest>.*)$")]
+    [GeneratedRegex(@"^(?<list>providers|tenants|federationAdmins|dataCenters|contracts|admins)\[(?<index>\d+)\](?<rest>.*)$")]
     private static partial Regex Positioned();
 }

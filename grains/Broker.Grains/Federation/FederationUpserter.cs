@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Broker.Grains.Federation;
 
 /// <summary>
-/// Applies a federation document (the file at start, or an admin's upsert): validates the merged result,
-/// stores it, configures the data centers it names, and returns once this silo sees the change, so that
-/// the caller's next request already finds the new tenants and data centers. Every stored change goes into
-/// the audit trail, on behalf of the admin who sent it or of the broker loading its file.
+/// Applies a federation document (the file at start, or an admin's upsert) through the federation grain, which
+/// validates it against the stored document, stores it and configures the data centers it names; returns once this
+/// silo sees the change, so that the caller's next request already finds the new tenants and data centers. Every
+/// stored change goes into the audit trail, on behalf of the admin who sent it or of the broker loading its file.
 /// </summary>
 public sealed class FederationUpserter(
     IGrainFactory grains,
@@ -20,18 +20,24 @@ public sealed class FederationUpserter(
 {
     private static readonly TimeSpan SeenDeadline = TimeSpan.FromSeconds(30);
 
-    public async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument change, AuditActor by)
+    /// <summary>An admin's change: stored as the next version unless invalid (the errors name paths in the change).</summary>
+    public Task<FederationUpsertOutcome> UpsertAsync(FederationDocument change, AuditActor by) =>
+        ApplyAsync(new FederationUpsert(change, by));
+
+    /// <summary>The federation file at a silo's start, named by the SHA-256 of its bytes: applied only when it differs from the last one applied.</summary>
+    public Task<FederationUpsertOutcome> UpsertFileAsync(FederationDocument file, string fileSha256, AuditActor by) =>
+        ApplyAsync(new FederationUpsert(file, by, fileSha256));
+
+    private async Task<FederationUpsertOutcome> ApplyAsync(FederationUpsert upsert)
     {
-        var merged = FederationMerge.Upsert(federation.Current.Document, change);
-        var errors = FederationErrorPaths.InTermsOf(FederationValidator.Validate(merged), merged, change);
-        if (errors.Count > 0)
+        var outcome = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(upsert);
+        if (outcome.Errors.Count == 0)
         {
-            return (0, errors);
+            // Also when the file was applied before: this silo serves once it sees what the federation holds.
+            await WaitUntilSeenAsync(outcome.Version, upsert.Change);
         }
 
-        var version = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).UpsertAsync(change, by);
-        await WaitUntilSeenAsync(version, change);
-        return (version, errors);
+        return outcome;
     }
 
     private async Task WaitUntilSeenAsync(long version, FederationDocument change)

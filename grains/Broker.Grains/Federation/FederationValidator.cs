@@ -29,6 +29,7 @@ public static class FederationValidator
         Duplicates(document.Tenants.Select(t => t.Id), "tenants", Fail);
         Duplicates(AllTokens(document), "tokens", Fail);
         ValidateTokenHashes(document, Fail);
+        ValidateAdminCredentials(document, Fail);
         for (var t = 0; t < document.Tenants.Length; t++)
         {
             foreach (var (resource, quota) in document.Tenants[t].Quotas.Where(q => q.Value < 0))
@@ -58,6 +59,51 @@ public static class FederationValidator
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Entries a JSON <c>null</c> left empty (<c>"providers": [null]</c>): refused by path before the document is
+    /// merged, which keys every entry by its id.
+    /// </summary>
+    public static Dictionary<string, string[]> NullEntries(FederationDocument change)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Check<T>(IReadOnlyList<T?> list, string path)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is null)
+                {
+                    errors[$"{path}[{i}]"] = ["must not be null"];
+                }
+            }
+        }
+
+        Check(change.Providers, "providers");
+        Check(change.Tenants, "tenants");
+        Check(change.FederationAdmins, "federationAdmins");
+        for (var p = 0; p < change.Providers.Length; p++)
+        {
+            if (change.Providers[p] is not { } provider)
+            {
+                continue;
+            }
+
+            var path = $"providers[{p}]";
+            Check(provider.Regions, $"{path}.regions");
+            Check(provider.DataCenters, $"{path}.dataCenters");
+            Check(provider.Contracts, $"{path}.contracts");
+            Check(provider.Admins, $"{path}.admins");
+            for (var d = 0; d < provider.DataCenters.Length; d++)
+            {
+                if (provider.DataCenters[d] is { } dc)
+                {
+                    Check(dc.Pools, $"{path}.dataCenters[{d}].pools");
+                }
+            }
+        }
+
+        return errors;
     }
 
     public static bool IsId(string? id) =>
@@ -186,6 +232,31 @@ public static class FederationValidator
         for (var i = 0; i < document.Tenants.Length; i++)
         {
             Check(document.Tenants[i].TokenSha256, $"tenants[{i}].tokenSha256");
+        }
+    }
+
+    /// <summary>An admin entry without a token or its hash would stand for nobody: refused, rather than kept as an empty entry.</summary>
+    private static void ValidateAdminCredentials(FederationDocument document, Action<string, string> fail)
+    {
+        void Check(AdminDefinition admin, string path)
+        {
+            if (TokenHash.Of(admin.Token, admin.TokenSha256) is null)
+            {
+                fail(path, "needs 'tokenSha256' (or, for trying the broker out, a plain 'token')");
+            }
+        }
+
+        for (var i = 0; i < document.FederationAdmins.Length; i++)
+        {
+            Check(document.FederationAdmins[i], $"federationAdmins[{i}]");
+        }
+
+        for (var p = 0; p < document.Providers.Length; p++)
+        {
+            for (var i = 0; i < document.Providers[p].Admins.Length; i++)
+            {
+                Check(document.Providers[p].Admins[i], $"providers[{p}].admins[{i}]");
+            }
         }
     }
 

@@ -7,6 +7,8 @@ using Broker.Grains.Federation;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>
@@ -20,9 +22,11 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/v1/audit").WithTags("Audit").RequireAuthorization();
-        audit.MapGet("/", ListAsync).WithName("ListAudit").WithSummary("The audit trail, newest first (federation admin: all; tenant: its own; provider admin: changes to its provider)");
+        audit.MapGet("/", ListAsync).WithName("ListAudit").WithSummary("The audit trail, newest first (federation admin: all; tenant: its own; provider admin: changes to its provider)")
+            .AnswersInvalid("a filter, limit or after").AnswersForbidden("asking only for what it may read").AnswersUnavailable();
         audit.MapGet("/verify", VerifyAsync).WithName("VerifyAudit").WithSummary("Check every hash chain of the trail as stored (federation admin)")
-            .RequireAuthorization(Callers.FederationAdminPolicy);
+            .RequireAuthorization(Callers.FederationAdminPolicy)
+            .AnswersInvalid("an anchor").AnswersUnavailable();
         return app;
     }
 

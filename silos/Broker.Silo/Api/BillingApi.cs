@@ -9,6 +9,8 @@ using Broker.Ledger;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>Statements for providers and bills for tenants, per billing period (a calendar month, UTC).</summary>
@@ -17,8 +19,10 @@ public static class BillingApi
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/v1/billing").WithTags("Billing").RequireAuthorization();
-        billing.MapGet("/providers/{id}", GetProviderStatementAsync).WithName("GetProviderStatement").WithSummary("What a provider charged and was charged, per counterparty");
-        billing.MapGet("/tenants/{id}", GetTenantBillAsync).WithName("GetTenantBill").WithSummary("A tenant's bill, per request");
+        billing.MapGet("/providers/{id}", GetProviderStatementAsync).WithName("GetProviderStatement").WithSummary("What a provider charged and was charged, per counterparty")
+            .AnswersInvalid("period").AnswersForbidden("an admin of this provider or the federation admin").AnswersNotFound("provider with this id").AnswersUnavailable();
+        billing.MapGet("/tenants/{id}", GetTenantBillAsync).WithName("GetTenantBill").WithSummary("A tenant's bill, per request")
+            .AnswersInvalid("period").AnswersForbidden("this tenant, an admin of its home provider or the federation admin").AnswersNotFound("tenant with this id").AnswersUnavailable();
         return app;
     }
 
@@ -44,18 +48,21 @@ public static class BillingApi
         var entries = await LedgerRows.ReadAsync(rows, serializer, self, month);
         var lines = entries
             .GroupBy(e => e.Payee == self ? e.Payer : e.Payee)
-            .Select(g =>
-            {
-                var charged = g.Where(e => e.Payee == self).Sum(e => e.Cost);
-                var chargedBy = g.Where(e => e.Payer == self).Sum(e => e.Cost);
-                return new CounterpartyLine(PartyResource.From(g.Key), charged, chargedBy, charged - chargedBy);
-            })
+            .Select(g => (Counterparty: g.Key, Charged: g.Where(e => e.Payee == self).Sum(e => e.Cost), ChargedBy: g.Where(e => e.Payer == self).Sum(e => e.Cost)))
             .OrderBy(l => l.Counterparty.Kind)
             .ThenBy(l => l.Counterparty.Id, StringComparer.Ordinal)
             .ToArray();
-        var total = lines.Sum(l => l.Charged);
-        var totalBy = lines.Sum(l => l.ChargedBy);
-        return TypedResults.Ok(new ProviderStatement(id, month, lines, total, totalBy, total - totalBy));
+        var (charged, chargedBy) = (lines.Sum(l => l.Charged), lines.Sum(l => l.ChargedBy));
+        var net = Money.Shown(charged - chargedBy);
+        return TypedResults.Ok(new ProviderStatement(
+            id,
+            month,
+            Money.Currency,
+            lines.Select(l => new CounterpartyLine(PartyResource.From(l.Counterparty), Money.Shown(l.Charged), Money.Shown(l.ChargedBy), Money.Shown(l.Charged - l.ChargedBy))).ToArray(),
+            Money.Shown(charged),
+            Money.Shown(chargedBy),
+            net,
+            Money.Due(net)));
     }
 
     public static async Task<Results<Ok<TenantBill>, ProblemHttpResult>> GetTenantBillAsync(
@@ -84,17 +91,17 @@ public static class BillingApi
         }
 
         var self = Party.Tenant(id);
-        var entries = await LedgerRows.ReadAsync(rows, serializer, self, month);
+        var entries = (await LedgerRows.ReadAsync(rows, serializer, self, month)).Where(e => e.Payer == self).ToArray();
         var requests = entries
-            .Where(e => e.Payer == self)
             .GroupBy(e => e.RequestId, StringComparer.Ordinal)
             .Select(g => new BillRequestLine(
                 g.Key,
-                g.Select(e => new BillEntry(e.DataCenter, federation.Current.DataCenterOwners.GetValueOrDefault(e.DataCenter, ""), e.Resource, e.Amount, e.From, e.To, e.PricePerUnitHour, e.Cost)).ToArray(),
-                g.Sum(e => e.Cost)))
+                g.Select(e => new BillEntry(e.DataCenter, federation.Current.DataCenterOwners.GetValueOrDefault(e.DataCenter, ""), e.Resource, e.Amount, e.From, e.To, e.PricePerUnitHour, Money.Shown(e.Cost))).ToArray(),
+                Money.Shown(g.Sum(e => e.Cost))))
             .OrderBy(r => r.RequestId, StringComparer.Ordinal)
             .ToArray();
-        return TypedResults.Ok(new TenantBill(id, month, requests, requests.Sum(r => r.Cost)));
+        var total = Money.Shown(entries.Sum(e => e.Cost));
+        return TypedResults.Ok(new TenantBill(id, month, Money.Currency, requests, total, Money.Due(total)));
     }
 
     private static bool TryPeriod(string? period, TimeProvider time, out string month)

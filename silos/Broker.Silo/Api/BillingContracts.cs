@@ -2,8 +2,11 @@ using Broker.Ledger;
 
 namespace Broker.Silo.Api;
 
-/// <summary>A provider's statement for one period: per counterparty what it charged and was charged, and the net.</summary>
-public sealed record ProviderStatement(string Provider, string Period, CounterpartyLine[] Counterparties, decimal Charged, decimal ChargedBy, decimal Net);
+/// <summary>
+/// A provider's statement for one period: per counterparty what it charged and was charged, and the net; amounts in
+/// <see cref="Currency"/>, rounded as <see cref="Money"/> says, <see cref="NetDue"/> to the cent.
+/// </summary>
+public sealed record ProviderStatement(string Provider, string Period, string Currency, CounterpartyLine[] Counterparties, decimal Charged, decimal ChargedBy, decimal Net, decimal NetDue);
 
 /// <summary><see cref="Charged"/>: what the provider charged the counterparty; <see cref="ChargedBy"/>: what the counterparty charged the provider.</summary>
 public sealed record CounterpartyLine(PartyResource Counterparty, decimal Charged, decimal ChargedBy, decimal Net);
@@ -13,8 +16,8 @@ public sealed record PartyResource(PartyKind Kind, string Id)
     public static PartyResource From(Party party) => new(party.Kind, party.Id);
 }
 
-/// <summary>A tenant's bill for one period, per request.</summary>
-public sealed record TenantBill(string Tenant, string Period, BillRequestLine[] Requests, decimal Total);
+/// <summary>A tenant's bill for one period, per request; amounts in <see cref="Currency"/>, rounded as <see cref="Money"/> says, <see cref="TotalDue"/> to the cent.</summary>
+public sealed record TenantBill(string Tenant, string Period, string Currency, BillRequestLine[] Requests, decimal Total, decimal TotalDue);
 
 public sealed record BillRequestLine(string RequestId, BillEntry[] Entries, decimal Cost);
 

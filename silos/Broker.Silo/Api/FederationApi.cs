@@ -7,6 +7,8 @@ using Broker.Grains.Federation;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>The federation's catalogue and capacity, a provider's data centers and pools, and the admin upsert.</summary>
@@ -17,12 +19,18 @@ public static class FederationApi
         var v1 = app.MapGroup("/v1").WithTags("Federation").RequireAuthorization();
         v1.MapGet("/catalog", GetCatalog).WithName("GetCatalog").WithSummary("Who offers which resource class, where, at what price, with how much free now");
         v1.MapGet("/federation/capacity", GetCapacity).WithName("GetFederationCapacity").WithSummary("Capacity per provider, data center and pool");
-        v1.MapGet("/providers/{id}/datacenters", GetProviderDataCentersAsync).WithName("GetProviderDataCenters").WithSummary("A provider's data centers (its admins, the federation admin)");
+        v1.MapGet("/providers/{id}/datacenters", GetProviderDataCentersAsync).WithName("GetProviderDataCenters").WithSummary("A provider's data centers (its admins, the federation admin)")
+            .AnswersForbidden("an admin of this provider or the federation admin").AnswersNotFound("provider with this id").AnswersUnavailable();
         v1.MapPut("/datacenters/{dc}/pools/{resource}", SetPoolAsync).WithName("SetPool").WithSummary("Change or add a pool (the owning provider's admin)")
-            .Accepts<PoolChangeBody>("application/json");
+            .Accepts<PoolChangeBody>("application/json")
+            .AnswersForbidden("an admin of the provider that owns the data center")
+            .AnswersNotFound("data center with this id")
+            .Answers(StatusCodes.Status409Conflict, "capacity-in-use", "the new size is below what is allocated and held now")
+            .AnswersUnavailable();
         v1.MapPut("/federation", UpsertFederationAsync).WithName("UpsertFederation").WithSummary("Upsert providers, data centers and tenants by id (the federation admin)")
             .Accepts<FederationDocument>("application/json")
-            .RequireAuthorization(Callers.FederationAdminPolicy);
+            .RequireAuthorization(Callers.FederationAdminPolicy)
+            .AnswersUnavailable();
         return app;
     }
 
@@ -41,7 +49,7 @@ public static class FederationApi
                 : pool.PricePerUnitHour
             select (pool.Resource, Offer: new CatalogOffer(
                 dc.Provider, dc.ProviderKind, dc.Id, dc.Location, dc.ProtectionLevel, price,
-                pool.FreeFor(Priority.Normal), pool.MinUnit, pool.MaxUnit, pool.Step, dc.RenewableShare));
+                pool.FreeFor(Priority.Normal), pool.MinUnit, LargestAmount(pool.MaxUnit), pool.Step, dc.RenewableShare));
         var entries = offers
             .GroupBy(o => o.Resource, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -101,7 +109,9 @@ public static class FederationApi
             return Problems.Invalid(errors);
         }
 
-        var result = await grains.Reference<IDataCenterGrain>(dc).SetPoolAsync(new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
+        // Through the federation, which keeps the pool's one definition; the data center guards what is in use.
+        var result = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton)
+            .SetPoolAsync(dc, new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
@@ -120,9 +130,15 @@ public static class FederationApi
             return problem;
         }
 
-        var (version, errors) = await upserter.UpsertAsync(body!, user.Actor());
-        return errors.Count > 0 ? Problems.Invalid(errors) : TypedResults.Ok(new FederationUpsertResource(version));
+        var outcome = await upserter.UpsertAsync(body!, user.Actor());
+        return outcome.Errors.Count > 0 ? Problems.Invalid(outcome.Errors) : TypedResults.Ok(new FederationUpsertResource(outcome.Version));
     }
+
+    /// <summary>
+    /// The most one item may ask for at a pool: a pool without a maximum of its own stores <see cref="long.MaxValue"/>,
+    /// beyond what a JSON number carries exactly to most clients (2^53), and beyond what a request may ask anyway.
+    /// </summary>
+    private static long LargestAmount(long maxUnit) => Math.Min(maxUnit, RequestValidation.MaxAmount);
 
     private static Dictionary<string, string[]> PoolChangeErrors(string resource, PoolChangeBody body)
     {

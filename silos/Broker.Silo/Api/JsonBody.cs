@@ -34,6 +34,7 @@ public static class JsonBody
     {
         var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "unknown field",
         var m when m.Contains("could not be converted", StringComparison.Ordinal) => "wrong type or value for this field",
+        var m when m.Contains("doesn't allow setting null values", StringComparison.Ordinal) => "must not be null",
         var m when m.Contains("missing required properties", StringComparison.Ordinal) => "required fields are missing: " + m[(m.IndexOf(':') + 1)..].Trim(),
         _ => "malformed JSON",
     };

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
+using Broker.Silo.OpenApi;
+
 namespace Broker.Silo.Api;
 
 /// <summary>A tenant's requests: create, read, list, release, renew. A tenant sees only its own (404 otherwise).</summary>
@@ -24,12 +26,22 @@ public static class RequestsApi
         api.MapPost("/", CreateAsync).WithName("CreateRequest").WithSummary("Ask for capacity")
             .Accepts<CreateRequestBody>("application/json")
             .Produces<RequestResource>(StatusCodes.Status201Created)
-            .Produces<RequestResource>(StatusCodes.Status202Accepted);
-        api.MapGet("/", ListAsync).WithName("ListRequests").WithSummary("The tenant's own requests, newest first");
-        api.MapGet("/{id}", GetAsync).WithName("GetRequest").WithSummary("One request");
-        api.MapDelete("/{id}", ReleaseAsync).WithName("ReleaseRequest").WithSummary("Release the allocation");
+            .Produces<RequestResource>(StatusCodes.Status202Accepted)
+            .AnswersInvalid("the body or the Idempotency-Key header")
+            .Answers(StatusCodes.Status409Conflict, "idempotency-key-reused", "the Idempotency-Key was used before with a different body")
+            .Answers(StatusCodes.Status429TooManyRequests, "too-many-negotiations", "this tenant has as many requests negotiating on this silo as it may")
+            .AnswersUnavailable();
+        api.MapGet("/", ListAsync).WithName("ListRequests").WithSummary("The tenant's own requests, newest first")
+            .AnswersInvalid("state, limit or after").AnswersUnavailable();
+        api.MapGet("/{id}", GetAsync).WithName("GetRequest").WithSummary("One request")
+            .AnswersNotFound("request with this id").AnswersUnavailable();
+        api.MapDelete("/{id}", ReleaseAsync).WithName("ReleaseRequest").WithSummary("Release the allocation")
+            .AnswersNotFound("request with this id").AnswersUnavailable();
         api.MapPost("/{id}/renew", RenewAsync).WithName("RenewRequest").WithSummary("Extend the lease from now")
-            .Accepts<RenewBody>("application/json");
+            .Accepts<RenewBody>("application/json")
+            .AnswersNotFound("request with this id")
+            .Answers(StatusCodes.Status409Conflict, "not-renewable", "the request is not allocated (any more)")
+            .AnswersUnavailable();
         return app;
     }
 

@@ -4,6 +4,7 @@ using Broker.Silo.Api;
 using Broker.Silo.Auth;
 using Broker.Silo.Hosting.Telemetry;
 using Broker.Silo.Json;
+using Broker.Silo.OpenApi;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -50,7 +51,7 @@ public static class BrokerApp
         builder.Services.AddProblemDetails();
         builder.Services.AddBrokerAuth(builder.Configuration);
         builder.Services.AddTenantRateLimits();
-        builder.Services.AddOpenApi();
+        builder.Services.AddBrokerOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
         customize?.Invoke(builder);
 
@@ -61,8 +62,8 @@ public static class BrokerApp
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(HealthOperations.LivePath, new() { Predicate = _ => false });
+        app.MapHealthChecks(HealthOperations.ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapRequestsApi();
         app.MapFederationApi();
         app.MapBillingApi();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Broker.Audit;
 using Broker.Federation;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Broker.Silo.Hosting;
 
 /// <summary>
-/// Loads the federation file when the silo has joined the cluster and upserts it. Idempotent: every silo
+/// Loads the federation file when the silo has joined the cluster and upserts it — only when its bytes differ from
+/// the file applied last, so that a restart never undoes what the API changed since (a pool resized). Every silo
 /// loads the same file, and allocations are kept whatever the file says. A bad file stops the start.
 /// </summary>
 public sealed partial class FederationLoader(
@@ -19,12 +21,12 @@ public sealed partial class FederationLoader(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var path = options.Value.ResolvedFederationFile;
-        var document = await ReadAsync(path, cancellationToken);
-        long version;
-        Dictionary<string, string[]> errors;
+        var bytes = await ReadBytesAsync(path, cancellationToken);
+        var document = Parse(bytes, path);
+        FederationUpsertOutcome outcome;
         try
         {
-            (version, errors) = await UpsertAsync(document, path);
+            outcome = await UpsertAsync(document, Convert.ToHexStringLower(SHA256.HashData(bytes)), path);
         }
         catch (FederationNotSeenException notSeen)
         {
@@ -33,13 +35,21 @@ public sealed partial class FederationLoader(
             return;
         }
 
-        if (errors.Count > 0)
+        if (outcome.Errors.Count > 0)
         {
-            var problems = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+            var problems = string.Join("; ", outcome.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
             throw new InvalidOperationException($"The federation file {path} is invalid: {problems}");
         }
 
-        LogLoaded(path, document.Providers.Length, document.Providers.Sum(p => p.DataCenters.Length), document.Tenants.Length, version);
+        if (outcome.Applied)
+        {
+            LogLoaded(path, document.Providers.Length, document.Providers.Sum(p => p.DataCenters.Length), document.Tenants.Length, outcome.Version);
+        }
+        else
+        {
+            LogUnchanged(path, outcome.Version);
+        }
+
         var plain = TokenHash.PlainTokensIn(document);
         if (plain > 0)
         {
@@ -54,14 +64,14 @@ public sealed partial class FederationLoader(
     /// The upsert, tried again when the federation grain's write met another writer (a duplicate activation while a
     /// restarted silo joins): the grain steps down, the next attempt reaches a fresh one, and the upsert is idempotent.
     /// </summary>
-    private async Task<(long Version, Dictionary<string, string[]> Errors)> UpsertAsync(FederationDocument document, string path)
+    private async Task<FederationUpsertOutcome> UpsertAsync(FederationDocument document, string fileSha256, string path)
     {
         const int Attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await upserter.UpsertAsync(document, AuditActor.Broker with { Credential = "file:" + path });
+                return await upserter.UpsertFileAsync(document, fileSha256, AuditActor.Broker with { Credential = "file:" + path });
             }
             catch (Orleans.Storage.InconsistentStateException conflict) when (attempt < Attempts)
             {
@@ -70,17 +80,19 @@ public sealed partial class FederationLoader(
         }
     }
 
-    public static async Task<FederationDocument> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The federation file {path} does not exist (set Broker:FederationFile).", path);
-        }
+    public static async Task<FederationDocument> ReadAsync(string path, CancellationToken cancellationToken) =>
+        Parse(await ReadBytesAsync(path, cancellationToken), path);
 
-        await using var stream = File.OpenRead(path);
+    private static async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path)
+            ? await File.ReadAllBytesAsync(path, cancellationToken)
+            : throw new FileNotFoundException($"The federation file {path} does not exist (set Broker:FederationFile).", path);
+
+    private static FederationDocument Parse(byte[] bytes, string path)
+    {
         try
         {
-            return await JsonSerializer.DeserializeAsync<FederationDocument>(stream, BrokerJson.Options, cancellationToken)
+            return JsonSerializer.Deserialize<FederationDocument>(bytes, BrokerJson.Options)
                 ?? throw new InvalidOperationException($"The federation file {path} is empty.");
         }
         catch (JsonException error)
@@ -97,6 +109,9 @@ public sealed partial class FederationLoader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The federation file was stored, but this silo does not see all of it yet: {Detail}")]
     private partial void LogNotSeenYet(string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The federation file {Path} is the one applied last: nothing to apply (federation version {Version})")]
+    private partial void LogUnchanged(string path, long version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded federation file {Path}: {Providers} providers, {DataCenters} data centers, {Tenants} tenants (federation version {Version})")]
     private partial void LogLoaded(string path, int providers, int dataCenters, int tenants, long version);

@@ -9,7 +9,11 @@ namespace Broker.Silo.Json;
 /// </summary>
 public static class BrokerJson
 {
-    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    /// <summary>
+    /// For reading bodies and the federation file. A <c>null</c> where the contract has none (an id, a list) is
+    /// refused here, naming the field, instead of reaching the federation merge as a missing key.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = new(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web))) { RespectNullableAnnotations = true };
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

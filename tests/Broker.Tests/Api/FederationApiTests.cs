@@ -134,6 +134,29 @@ public sealed class FederationApiTests(BrokerFixture broker)
             existing.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
+    /// <summary>Every list the upsert merges is keyed (ids, a contract's partner and class, an admin's token hash): a key left out is a 400 naming it, never a 500.</summary>
+    [Theory]
+    [InlineData("""{"providers":[{"id":null}]}""", "$.providers[0].id")]
+    [InlineData("""{"providers":[null]}""", "providers[0]")]
+    [InlineData("""{"tenants":[null]}""", "tenants[0]")]
+    [InlineData("""{"tenants":[{"id":null,"homeProvider":"x"}]}""", "$.tenants[0].id")]
+    [InlineData("""{"providers":[{"id":"HOME","dataCenters":[null]}]}""", "providers[0].dataCenters[0]")]
+    [InlineData("""{"providers":[{"id":"HOME","dataCenters":[{"id":null,"location":"DE-HH"}]}]}""", "$.providers[0].dataCenters[0].id")]
+    [InlineData("""{"providers":[{"id":"HOME","dataCenters":[{"id":"DC","location":"DE-HH","pools":[null]}]}]}""", "providers[0].dataCenters[0].pools[0]")]
+    [InlineData("""{"providers":[{"id":"HOME","contracts":[{"partner":null,"resource":"storage.ssd"}]}]}""", "$.providers[0].contracts[0].partner")]
+    [InlineData("""{"providers":[{"id":"HOME","admins":[{}]}]}""", "providers[0].admins[0]")]
+    [InlineData("""{"providers":[{"id":"HOME","admins":null}]}""", "$.providers[0].admins")]
+    [InlineData("""{"federationAdmins":[{"token":null,"tokenSha256":null}]}""", "federationAdmins[0]")]
+    public async Task UpsertFederation_AKeyLeftOutOrNull_400NamesIt(string body, string path)
+    {
+        var world = await CreateWorldAsync();
+        var sent = body.Replace("HOME", world.Id("home"), StringComparison.Ordinal).Replace("DC", world.Id("home-dc"), StringComparison.Ordinal);
+
+        var problem = await ExpectAsync(broker.Client(broker.FederationAdminToken), HttpMethod.Put, "/v1/federation", sent, HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Equal([path], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
     private Task<World> CreateWorldAsync() => broker.CreateWorldAsync(w =>
     {
         var partner = w.Partner("partner").DataCenter("partner-dc", "DE-HE", ProtectionLevel.Normal, Pool("storage.ssd", 5_000, 0.0003m), Pool("storage.hdd", 5_000, 0.00002m));

@@ -44,5 +44,36 @@ public sealed class TokenHashTests(BrokerFixture broker)
         Assert.Equal("not-found", tenants.Code());
     }
 
+    [Fact]
+    public async Task TwoFederationAdminsWithTokenSha256_BothAuthenticate()
+    {
+        var world = await broker.CreateWorldAsync(w => w.Member("home", "DE-HH"));
+        var (first, second) = ("office-a-" + Guid.NewGuid().ToString("N"), "office-b-" + Guid.NewGuid().ToString("N"));
+        using var admin = broker.Client(broker.FederationAdminToken);
+
+        await ExpectAsync(admin, HttpMethod.Put, "/v1/federation", new { federationAdmins = new[] { new { tokenSha256 = Sha256(first) }, new { tokenSha256 = Sha256(second) } } }, HttpStatusCode.OK);
+
+        // Reading another provider's data centers is the federation admin's alone.
+        await ExpectAsync(broker.Client(first), HttpMethod.Get, $"/v1/providers/{world.Id("home")}/datacenters", null, HttpStatusCode.OK);
+        await ExpectAsync(broker.Client(second), HttpMethod.Get, $"/v1/providers/{world.Id("home")}/datacenters", null, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TwoProviderAdminsWithTokenSha256_BothAuthenticate_AndAThirdAddedLaterToo()
+    {
+        var world = await broker.CreateWorldAsync(w => w.Member("home", "DE-HH"));
+        var (first, second, third) = ("ops-a-" + Guid.NewGuid().ToString("N"), "ops-b-" + Guid.NewGuid().ToString("N"), "ops-c-" + Guid.NewGuid().ToString("N"));
+        using var admin = broker.Client(broker.FederationAdminToken);
+        object Provider(params string[] tokens) => new { providers = new[] { new { id = world.Id("home"), kind = "member", regions = new[] { "DE-HH" }, admins = tokens.Select(t => new { tokenSha256 = Sha256(t) }) } } };
+
+        await ExpectAsync(admin, HttpMethod.Put, "/v1/federation", Provider(first, second), HttpStatusCode.OK);
+        await ExpectAsync(admin, HttpMethod.Put, "/v1/federation", Provider(third), HttpStatusCode.OK);
+
+        foreach (var token in new[] { first, second, third })
+        {
+            await ExpectAsync(broker.Client(token), HttpMethod.Get, $"/v1/providers/{world.Id("home")}/datacenters", null, HttpStatusCode.OK);
+        }
+    }
+
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
