@@ -215,8 +215,7 @@ public sealed class CheckerTests
     {
         var run = Holding();
         var fault = T0.AddMinutes(40);
-        run.History.Add(new HistoryEvent { Op = 901, Type = EventType.Fault, F = Operation.Nemesis, At = fault, Silo = 1, Code = "kill" });
-        run.History.Add(new HistoryEvent { Op = 902, Type = EventType.Heal, F = Operation.Nemesis, At = fault.AddSeconds(2), Silo = 1, Code = "kill" });
+        SiloFault(run, "kill", fault, healedAfter: 2);
         run.Created("r-5", DoctoredRun.Request("r-5", "allocated", 1, fault.AddSeconds(7)), fault.AddSeconds(6.5), silo: 0);
         run.Created("r-6", DoctoredRun.Request("r-6", "allocated", 1, fault.AddSeconds(1)), fault.AddSeconds(0.5), silo: 1); // through the silo that was hit: no proof
 
@@ -231,13 +230,19 @@ public sealed class CheckerTests
         // the service was back when that later one was answered (the checker used to take the first call begun).
         var run = Holding();
         var fault = T0.AddMinutes(40);
-        run.History.Add(new HistoryEvent { Op = 901, Type = EventType.Fault, F = Operation.Nemesis, At = fault, Silo = 1, Code = "pause" });
-        run.History.Add(new HistoryEvent { Op = 902, Type = EventType.Heal, F = Operation.Nemesis, At = fault.AddSeconds(8), Silo = 1, Code = "pause" });
+        SiloFault(run, "pause", fault, healedAfter: 8);
         run.Created("r-7", DoctoredRun.Request("r-7", "allocated", 1, fault.AddSeconds(7)), fault.AddSeconds(1), silo: 0, answeredAfter: TimeSpan.FromSeconds(6));
         run.Created("r-8", DoctoredRun.Request("r-8", "allocated", 1, fault.AddSeconds(2.1)), fault.AddSeconds(2), silo: 2);
 
         Assert.Empty(Checks(run));
         Assert.Equal(TimeSpan.FromSeconds(2.1), RecoveryTimes.Of(new CheckInput(run.History, run.Final(), DoctoredRun.Federation)).Single().After);
+    }
+
+    /// <summary>A fault of silo 1 at <paramref name="at"/>, healed <paramref name="healedAfter"/> seconds later.</summary>
+    private static void SiloFault(DoctoredRun run, string code, DateTimeOffset at, double healedAfter)
+    {
+        run.History.Add(new HistoryEvent { Op = 901, Type = EventType.Fault, F = Operation.Nemesis, At = at, Silo = 1, Code = code });
+        run.History.Add(new HistoryEvent { Op = 902, Type = EventType.Heal, F = Operation.Nemesis, At = at.AddSeconds(healedAfter), Silo = 1, Code = code });
     }
 
     private static List<string> Checks(DoctoredRun run) => run.Check().Select(v => v.Check).ToList();
