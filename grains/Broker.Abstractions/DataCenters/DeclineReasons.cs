@@ -17,4 +17,11 @@ public static class DeclineReasons
     public const string Unreachable = "unreachable";
 
     public const string ContractVolumeExhausted = "contract-volume-exhausted";
+
+    /// <summary>
+    /// Another negotiation of the same request holds an allocation here (two activations of one request during a
+    /// membership change): not a decline to decide on — the asking negotiation fails as a fault and the retry reaches
+    /// the activation that will decide.
+    /// </summary>
+    public const string NegotiatedElsewhere = "negotiated-elsewhere";
 }

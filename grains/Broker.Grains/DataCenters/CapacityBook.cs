@@ -161,6 +161,11 @@ internal sealed class CapacityBook
     /// <summary>Holds what the request asks for, or says why not. Nothing is held unless everything fits.</summary>
     public (Hold? Hold, string? DeclineReason) TryHold(HoldRequest request, DateTimeOffset expiresAt)
     {
+        if (_allocations.TryGetValue(request.RequestId, out var existing) && existing.Attempt != request.Attempt)
+        {
+            return (null, DeclineReasons.NegotiatedElsewhere);
+        }
+
         var (granted, reason) = Grant(request);
         if (granted is null)
         {
@@ -258,7 +263,7 @@ internal sealed class CapacityBook
     /// <summary>
     /// Hold and confirm in one step, for a request sure enough of this data center to skip the offer: the same checks
     /// as a hold, nothing allocated unless everything fits. A retry of the same negotiation answers as before; another
-    /// negotiation of the request finds the capacity held (by the one that allocated here).
+    /// negotiation of the request is told it is negotiated elsewhere.
     /// </summary>
     public (StoredAllocation? Allocation, string? DeclineReason) TryAllocate(HoldRequest request, DateTimeOffset leaseExpiresAt)
     {
@@ -266,7 +271,7 @@ internal sealed class CapacityBook
         {
             if (existing.Attempt != request.Attempt)
             {
-                return (null, DeclineReasons.CapacityHeld);
+                return (null, DeclineReasons.NegotiatedElsewhere);
             }
 
             // A retry, or a resumed negotiation: the allocation is its again, with the lease it now asks for, and gets a

@@ -120,6 +120,13 @@ internal sealed class NegotiationRound(
             result = OfferResult.Declined(DeclineReasons.Unreachable);
         }
 
+        if (result.DeclineReason == DeclineReasons.NegotiatedElsewhere)
+        {
+            // Another activation of this request negotiates it (a retry through another silo during a membership
+            // change): deciding here could reject what the other allocates. A fault: the client's retry reaches it.
+            throw new TimeoutException($"request {requestId} is being negotiated by another activation");
+        }
+
         if (result.Offer is not { } offer)
         {
             SawHeldCapacity |= result.DeclineReason == DeclineReasons.CapacityHeld;

@@ -223,9 +223,9 @@ public sealed class CapacityBookTests
     {
         var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
         var (winner, loser) = (Guid.NewGuid(), Guid.NewGuid());
+        var second = book.TryHold(Hold("r", 30, attempt: loser), Now.AddSeconds(10)).Hold!; // held before the other allocated
         Assert.True(book.Confirm(book.TryHold(Hold("r", 60, attempt: winner), Now.AddSeconds(10)).Hold!.Id, "r", winner, Now.AddDays(1)));
 
-        var second = book.TryHold(Hold("r", 30, attempt: loser), Now.AddSeconds(10)).Hold!;
         var confirmedBySecond = book.Confirm(second.Id, "r", loser, Now.AddDays(2));
         var retriedBySecond = book.Confirm(second.Id, "r", loser, Now.AddDays(2));
         var abandonedBySecond = book.Abandon("r", loser);
@@ -238,7 +238,7 @@ public sealed class CapacityBookTests
     }
 
     [Fact]
-    public void TryAllocate_AnotherNegotiationOfTheRequestAllocatedHere_DeclinedAsHeld_SameNegotiationRetries()
+    public void TryAllocateOrHold_AnotherNegotiationOfTheRequestAllocatedHere_ToldItIsNegotiatedElsewhere_SameNegotiationRetries()
     {
         var book = Book(new PoolDefinition { Resource = "storage.ssd", Total = 100 });
         var (first, other) = (Guid.NewGuid(), Guid.NewGuid());
@@ -247,7 +247,8 @@ public sealed class CapacityBookTests
         var byOther = book.TryAllocate(Hold("r", 60, attempt: other), Now.AddHours(2));
         var retried = book.TryAllocate(Hold("r", 60, attempt: first), Now.AddHours(1));
 
-        Assert.Equal((null, DeclineReasons.CapacityHeld), (byOther.Allocation, byOther.DeclineReason));
+        Assert.Equal((null, DeclineReasons.NegotiatedElsewhere), (byOther.Allocation, byOther.DeclineReason));
+        Assert.Equal((null, DeclineReasons.NegotiatedElsewhere), book.TryHold(Hold("r", 10, attempt: other), Now.AddSeconds(10)));
         Assert.Same(allocated.Allocation, retried.Allocation);
         Assert.Equal(60, book.InUse("storage.ssd"));
     }
