@@ -80,7 +80,9 @@ public sealed class BackupRestoreTests : IDisposable
 
         await postgres.ScriptAsync(DeploymentPaths.BackupScript, "restore", dump);
 
-        using (var silo = new SiloProcess(Provider, endpoints, settings, _directory.Path))
+        // Ports of its own: the first silo's silo port may not be free again yet (a fresh-clone run failed to bind it).
+        var again = FreePorts.Take(3);
+        using (var silo = new SiloProcess(Provider, SiloEndpoints.Loopback(again[0], again[1], again[2]), settings, _directory.Path))
         {
             silo.Start();
             await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
