@@ -34,7 +34,7 @@ public sealed partial class DataCenterGrain(
     ProviderSilos providerSilos,
     ILocalSiloDetails silo,
     BrokerMetrics metrics,
-    ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain, IRemindable
+    ILogger<DataCenterGrain> logger) : Grain, IDataCenterGrain, IRemindable, IIncomingGrainCallFilter
 {
     // The durable wake-up: after a whole-cluster restart it brings the data center back to end its leases.
     private const string ScheduleReminder = "lease-schedule";
@@ -55,6 +55,7 @@ public sealed partial class DataCenterGrain(
     private bool _publishing;
     private bool _publishAgain;
     private AuditOutbox? _audit;
+    private readonly FailedWrite _failedWrite = new();
 
     private AuditOutbox Audit => _audit ??= new AuditOutbox(GrainFactory, logger, $"data center {Id}", () => _head.AuditPending, pending => _head = _head with { AuditPending = pending });
 
@@ -69,21 +70,15 @@ public sealed partial class DataCenterGrain(
         _head = head;
         _book = new CapacityBook(head.Registration?.Definition.Pools ?? [], allocations);
 
-        // A failed write leaves memory ahead of storage: this activation then steps down, so the next one
-        // starts from what is durable (also the answer when another activation won the head's version race).
-        _commit = GroupCommit.Of(async () =>
-        {
-            Audit.MarkSaved();
-            try
+        // A failed write leaves memory ahead of storage: this activation then answers nothing more and steps down, so the
+        // next one starts from what is durable (also the answer when another activation won the head's version race).
+        _commit = GroupCommit.Of(() => _failedWrite.GuardAsync(
+            () =>
             {
-                await _rows.WriteAsync(_head, _book.TakeChanges());
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
-        });
+                Audit.MarkSaved();
+                return _rows.WriteAsync(_head, _book.TakeChanges());
+            },
+            DeactivateOnIdle));
 
         // Versions only order this data center's summaries; the wall clock keeps them rising across activations.
         _summaryVersion = DateTime.UtcNow.Ticks;
@@ -113,6 +108,13 @@ public sealed partial class DataCenterGrain(
         // Whether it migrates, steps down or the silo stops, its allocations are no longer live here.
         _book?.StopCounting();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every call, after a write of this activation failed, fails as that write did (<see cref="FailedWrite"/>).</summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        _failedWrite.ThrowIfHappened();
+        return context.Invoke();
     }
 
     public async Task ConfigureAsync(DataCenterRegistration registration)
@@ -315,7 +317,7 @@ public sealed partial class DataCenterGrain(
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        if (await OvertakenAsync() is not null)
+        if (_failedWrite.Happened || await OvertakenAsync() is not null)
         {
             // An old activation on a silo that was cut off: it neither tells lease ends nor publishes its stale summary.
             return;
@@ -331,7 +333,7 @@ public sealed partial class DataCenterGrain(
     private Task OnEndDueAsync(CancellationToken cancellationToken)
     {
         _endWakeUpAt = null;
-        return EndDueAsync();
+        return _failedWrite.Happened ? Task.CompletedTask : EndDueAsync();
     }
 
     /// <summary>Ends what is due and tells each request whose lease ran out; the timer is armed for the next end.</summary>
@@ -450,6 +452,11 @@ public sealed partial class DataCenterGrain(
     /// </summary>
     private async Task CheckUnacknowledgedAsync(CancellationToken cancellationToken)
     {
+        if (_failedWrite.Happened)
+        {
+            return;
+        }
+
         await ArmScheduleAsync();
         foreach (var (requestId, round) in _book.NextCheckRound())
         {

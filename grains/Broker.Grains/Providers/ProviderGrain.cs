@@ -1,13 +1,23 @@
+using Broker.Grains.Storage;
 using Broker.Providers;
 
 namespace Broker.Grains.Providers;
 
 /// <summary>Tracks how much of each partner contract a (home) provider's tenants use right now.</summary>
 public sealed class ProviderGrain(
-    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state) : Grain, IProviderGrain
+    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state) : Grain, IProviderGrain, IIncomingGrainCallFilter
 {
+    private readonly FailedWrite _failedWrite = new();
+
     // Units in use per (partner, resource), kept beside the reservations so a reserve costs the claims, not a pass over all.
     private readonly Dictionary<(string Partner, string Resource), long> _used = [];
+
+    /// <summary>After a failed write a retried reservation would find itself in memory and say yes: every call fails instead.</summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        _failedWrite.ThrowIfHappened();
+        return context.Invoke();
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,18 +78,7 @@ public sealed class ProviderGrain(
     /// A failed write leaves memory ahead of storage: this activation steps down, and the next one starts from
     /// what is stored — the fault run saw a partner contract served beyond its volume across a PostgreSQL restart.
     /// </summary>
-    private async Task WriteOrStepDownAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task WriteOrStepDownAsync() => _failedWrite.GuardAsync(state.WriteStateAsync, DeactivateOnIdle);
 
     public Task<ContractUsage[]> GetContractUsageAsync() => Task.FromResult(
         _used.Where(u => u.Value != 0).Select(u => new ContractUsage(u.Key.Partner, u.Key.Resource, u.Value)).ToArray());

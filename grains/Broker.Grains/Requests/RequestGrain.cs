@@ -35,7 +35,7 @@ public sealed partial class RequestGrain(
     FederationRegistry federation,
     [FromKeyedServices(BrokerTime.Key)] TimeProvider time,
     BrokerMetrics metrics,
-    ILogger<RequestGrain> logger) : Grain, IRequestGrain
+    ILogger<RequestGrain> logger) : Grain, IRequestGrain, IIncomingGrainCallFilter
 {
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RequestRows _rows = null!;
@@ -49,6 +49,7 @@ public sealed partial class RequestGrain(
     private IReadOnlyList<LedgerEntry> _charges = [];
     private Task? _negotiation;
     private Exception? _fault;
+    private readonly FailedWrite _failedWrite = new();
 
     // Settled in memory, not yet stored (see SettleIfEndedAsync).
     private bool _settledUnsaved;
@@ -87,9 +88,20 @@ public sealed partial class RequestGrain(
         }
     }
 
+    /// <summary>
+    /// Every call, after a write of this activation failed, fails as that write did (<see cref="FailedWrite"/>): a retried
+    /// release must not give back what the stored request still holds, nor a data center's question be answered from a
+    /// record that was never stored.
+    /// </summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        _failedWrite.ThrowIfHappened();
+        return context.Invoke();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if ((Audit.HasUnsavedAcknowledgements || _settledUnsaved) && _saved is not null && !Negotiating && _fault is null)
+        if ((Audit.HasUnsavedAcknowledgements || _settledUnsaved) && _saved is not null && !Negotiating && _fault is null && !_failedWrite.Happened)
         {
             // Best effort: without it, a later activation settles again and sends the events again (the chain may
             // record them twice).
@@ -525,25 +537,18 @@ public sealed partial class RequestGrain(
     }
 
     /// <summary>One write: the record as it is now, with its index line and pending charges. A failure makes the activation step down.</summary>
-    private async Task WriteAsync()
-    {
-        Audit.MarkSaved();
-        _settledUnsaved = false;
-        var snapshot = _record.ToSnapshot(Id);
-        var charges = _charges;
-        _charges = [];
-        try
+    private Task WriteAsync() => _failedWrite.GuardAsync(
+        async () =>
         {
+            Audit.MarkSaved();
+            _settledUnsaved = false;
+            var snapshot = _record.ToSnapshot(Id);
+            var charges = _charges;
+            _charges = [];
             await _rows.WriteAsync(_record, charges);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-
-        _saved = snapshot;
-    }
+            _saved = snapshot;
+        },
+        DeactivateOnIdle);
 
     private bool LostToAnotherActivation(Exception error) =>
         error is RowConflictException { Key: { Table: RequestRows.Table } key } && key.Owner == Id;

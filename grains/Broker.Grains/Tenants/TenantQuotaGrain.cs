@@ -1,3 +1,4 @@
+using Broker.Grains.Storage;
 using Broker.Requests;
 using Broker.Tenants;
 
@@ -6,8 +7,17 @@ namespace Broker.Grains.Tenants;
 /// <inheritdoc cref="ITenantQuotaGrain"/>
 /// <remarks>Not reentrant: a check and its reservation are one turn, so two requests cannot both take the last units.</remarks>
 public sealed class TenantQuotaGrain(
-    [PersistentState("quota", StorageNames.Broker)] IPersistentState<TenantQuotaState> state) : Grain, ITenantQuotaGrain
+    [PersistentState("quota", StorageNames.Broker)] IPersistentState<TenantQuotaState> state) : Grain, ITenantQuotaGrain, IIncomingGrainCallFilter
 {
+    private readonly FailedWrite _failedWrite = new();
+
+    /// <summary>After a failed write a retried reservation would find itself in memory and say yes: every call fails instead.</summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        _failedWrite.ThrowIfHappened();
+        return context.Invoke();
+    }
+
     public async Task<bool> TryReserveAsync(string requestId, RequestItem[] items, IReadOnlyDictionary<string, long> quotas)
     {
         if (state.State.Reservations.ContainsKey(requestId))
@@ -25,7 +35,7 @@ public sealed class TenantQuotaGrain(
         }
 
         state.State.Reservations[requestId] = items;
-        await state.WriteStateAsync();
+        await WriteOrStepDownAsync();
         return true;
     }
 
@@ -33,9 +43,11 @@ public sealed class TenantQuotaGrain(
     {
         if (state.State.Reservations.Remove(requestId))
         {
-            await state.WriteStateAsync();
+            await WriteOrStepDownAsync();
         }
     }
+
+    private Task WriteOrStepDownAsync() => _failedWrite.GuardAsync(state.WriteStateAsync, DeactivateOnIdle);
 
     public Task<Dictionary<string, long>> InUseAsync() => Task.FromResult(InUse());
 
