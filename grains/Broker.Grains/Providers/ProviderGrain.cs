@@ -12,6 +12,9 @@ public sealed class ProviderGrain(
     // Units in use per (partner, resource), kept beside the reservations so a reserve costs the claims, not a pass over all.
     private readonly Dictionary<(string Partner, string Resource), long> _used = [];
 
+    // Reservation keys per request, so a release finds its request's keys without a pass over every reservation.
+    private readonly Dictionary<string, HashSet<string>> _keysOfRequest = new(StringComparer.Ordinal);
+
     /// <summary>After a failed write a retried reservation would find itself in memory and say yes: every call fails instead.</summary>
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
@@ -21,9 +24,9 @@ public sealed class ProviderGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var usage in state.State.Reservations.Values.SelectMany(r => r))
+        foreach (var (key, usages) in state.State.Reservations)
         {
-            Count(usage, +1);
+            Track(key, usages, +1);
         }
 
         return Task.CompletedTask;
@@ -46,13 +49,13 @@ public sealed class ProviderGrain(
 
         var usages = claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray();
         state.State.Reservations[reservationKey] = usages;
-        Array.ForEach(usages, u => Count(u, +1));
+        Track(reservationKey, usages, +1);
         await WriteOrStepDownAsync();
         return true;
     }
 
     public Task ReleaseContractAsync(string requestId) =>
-        RemoveAsync(state.State.Reservations.Keys.Where(key => ContractReservations.BelongsTo(key, requestId)).ToArray());
+        RemoveAsync(_keysOfRequest.TryGetValue(requestId, out var keys) ? [.. keys] : []);
 
     public Task AbandonContractAsync(string reservationKey) => RemoveAsync([reservationKey]);
 
@@ -63,7 +66,7 @@ public sealed class ProviderGrain(
         {
             if (state.State.Reservations.Remove(key, out var usages))
             {
-                Array.ForEach(usages, u => Count(u, -1));
+                Track(key, usages, -1);
                 removed = true;
             }
         }
@@ -83,8 +86,23 @@ public sealed class ProviderGrain(
     public Task<ContractUsage[]> GetContractUsageAsync() => Task.FromResult(
         _used.Where(u => u.Value != 0).Select(u => new ContractUsage(u.Key.Partner, u.Key.Resource, u.Value)).ToArray());
 
-    private void Count(ContractUsage usage, int sign) =>
-        _used[(usage.Partner, usage.Resource)] = _used.GetValueOrDefault((usage.Partner, usage.Resource)) + (sign * usage.Used);
+    private void Track(string key, ContractUsage[] usages, int sign)
+    {
+        foreach (var usage in usages)
+        {
+            _used[(usage.Partner, usage.Resource)] = _used.GetValueOrDefault((usage.Partner, usage.Resource)) + (sign * usage.Used);
+        }
+
+        var requestId = ContractReservations.RequestOf(key);
+        if (sign > 0)
+        {
+            (_keysOfRequest.TryGetValue(requestId, out var keys) ? keys : _keysOfRequest[requestId] = new(StringComparer.Ordinal)).Add(key);
+        }
+        else if (_keysOfRequest.TryGetValue(requestId, out var keys) && keys.Remove(key) && keys.Count == 0)
+        {
+            _keysOfRequest.Remove(requestId);
+        }
+    }
 }
 
 [GenerateSerializer, Alias("broker.provider-grain-state")]
@@ -103,6 +121,6 @@ public static class ContractReservations
 {
     public static string Key(string requestId, string dataCenter, Guid attempt) => $"{requestId}@{dataCenter}#{attempt:N}";
 
-    public static bool BelongsTo(string key, string requestId) =>
-        key.Length > requestId.Length && key.StartsWith(requestId, StringComparison.Ordinal) && key[requestId.Length] == '@';
+    /// <summary>The request a reservation key belongs to (request ids never contain '@').</summary>
+    public static string RequestOf(string key) => key[..key.IndexOf('@', StringComparison.Ordinal)];
 }

@@ -11,6 +11,20 @@ public sealed class TenantQuotaGrain(
 {
     private readonly FailedWrite _failedWrite = new();
 
+    // Units reserved per class, kept beside the reservations: a check costs the request's items, not a pass over the tenant's
+    // live requests. (The state write still carries every reservation: bounded by the quota, as each holds at least a unit.)
+    private readonly Dictionary<string, long> _inUse = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var items in state.State.Reservations.Values)
+        {
+            Count(items, +1);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>After a failed write a retried reservation would find itself in memory and say yes: every call fails instead.</summary>
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
@@ -25,36 +39,41 @@ public sealed class TenantQuotaGrain(
             return true;
         }
 
-        var inUse = InUse();
         foreach (var item in items)
         {
-            if (quotas.TryGetValue(item.Resource, out var quota) && inUse.GetValueOrDefault(item.Resource) + items.Where(i => i.Resource == item.Resource).Sum(i => i.Amount) > quota)
+            if (quotas.TryGetValue(item.Resource, out var quota) && _inUse.GetValueOrDefault(item.Resource) + items.Where(i => i.Resource == item.Resource).Sum(i => i.Amount) > quota)
             {
                 return false;
             }
         }
 
         state.State.Reservations[requestId] = items;
+        Count(items, +1);
         await WriteOrStepDownAsync();
         return true;
     }
 
     public async Task ReleaseAsync(string requestId)
     {
-        if (state.State.Reservations.Remove(requestId))
+        if (state.State.Reservations.Remove(requestId, out var items))
         {
+            Count(items, -1);
             await WriteOrStepDownAsync();
         }
     }
 
     private Task WriteOrStepDownAsync() => _failedWrite.GuardAsync(state.WriteStateAsync, DeactivateOnIdle);
 
-    public Task<Dictionary<string, long>> InUseAsync() => Task.FromResult(InUse());
+    public Task<Dictionary<string, long>> InUseAsync() =>
+        Task.FromResult(_inUse.Where(u => u.Value != 0).ToDictionary(u => u.Key, u => u.Value, StringComparer.Ordinal));
 
-    private Dictionary<string, long> InUse() =>
-        state.State.Reservations.Values.SelectMany(items => items)
-            .GroupBy(i => i.Resource, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(i => i.Amount), StringComparer.Ordinal);
+    private void Count(RequestItem[] items, int sign)
+    {
+        foreach (var item in items)
+        {
+            _inUse[item.Resource] = _inUse.GetValueOrDefault(item.Resource) + (sign * item.Amount);
+        }
+    }
 }
 
 [GenerateSerializer, Alias("broker.tenant-quota-state")]
