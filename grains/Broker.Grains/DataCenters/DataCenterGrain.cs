@@ -69,6 +69,13 @@ public sealed partial class DataCenterGrain(
         var (head, allocations) = await _rows.LoadAsync();
         _head = head;
         _book = new CapacityBook(head.Registration?.Definition.Pools ?? [], allocations);
+        if (head.Registration is not null)
+        {
+            // A fence: the head written once at the version just read, so that a write still on its way from an earlier
+            // activation (on a silo cut off mid-confirm) fails instead of landing behind what this one answers from memory —
+            // the fault run saw such a late confirm stored after its negotiation had given the contract volume back.
+            await _rows.WriteAsync(_head, []);
+        }
 
         // A failed write leaves memory ahead of storage: this activation then answers nothing more and steps down, so the
         // next one starts from what is durable (also the answer when another activation won the head's version race).
@@ -227,6 +234,11 @@ public sealed partial class DataCenterGrain(
         {
             await _commit.CommitAsync();
             RequestPublish();
+        }
+        else
+        {
+            // "Nothing to abandon" lets the negotiation give its contract volume back: not from a memory another activation moved past.
+            await StepDownIfOvertakenAsync();
         }
     }
 

@@ -272,13 +272,8 @@ internal sealed class NegotiationRound(
         return offers.OrderBy(o => o.Tier).ThenByDescending(o => o.Score).ThenBy(o => o.Offer.DataCenter, StringComparer.Ordinal).ToList();
     }
 
-    private Task<bool> ReserveContractAsync(PricedOffer offer)
-    {
-        var claims = offer.Parts
-            .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
-            .ToArray();
-        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(offer.Offer.Provider, ContractReservations.Key(requestId, offer.Offer.DataCenter, attempt), claims);
-    }
+    private Task<bool> ReserveContractAsync(PricedOffer offer) =>
+        ContractReservations.ReserveAsync(grains, federation, homeProvider, requestId, offer.Offer.DataCenter, offer.Offer.Provider, attempt, offer.Parts);
 }
 
 /// <summary>An offer with the tenant's prices (a partner's are its home provider's contract prices) and its score.</summary>

@@ -1,5 +1,7 @@
+using Broker.Grains.Federation;
 using Broker.Grains.Storage;
 using Broker.Providers;
+using Broker.Requests;
 
 namespace Broker.Grains.Providers;
 
@@ -120,6 +122,18 @@ public sealed class ProviderGrainState
 public static class ContractReservations
 {
     public static string Key(string requestId, string dataCenter, Guid attempt) => $"{requestId}@{dataCenter}#{attempt:N}";
+
+    /// <summary>
+    /// Reserves one negotiation's parts at a partner data center from the home provider's contracts (idempotent per key):
+    /// false when a contract's volume would be exceeded.
+    /// </summary>
+    public static Task<bool> ReserveAsync(IGrainFactory grains, FederationView federation, string homeProvider, string requestId, string dataCenter, string partner, Guid attempt, AllocationPart[] parts)
+    {
+        var claims = parts
+            .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
+            .ToArray();
+        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(partner, Key(requestId, dataCenter, attempt), claims);
+    }
 
     /// <summary>The request a reservation key belongs to (request ids never contain '@').</summary>
     public static string RequestOf(string key) => key[..key.IndexOf('@', StringComparison.Ordinal)];

@@ -6,6 +6,7 @@ using Broker.Grains.Audit;
 using Broker.Grains.Federation;
 using Broker.Grains.Ledger;
 using Broker.Grains.Negotiation;
+using Broker.Grains.Providers;
 using Broker.Grains.Storage;
 using Broker.Grains.Telemetry;
 using Broker.Grains.Tenants;
@@ -320,7 +321,7 @@ public sealed partial class RequestGrain(
                 await RequestQuota.ReleaseAsync(GrainFactory, Id, _record);
             }
         }
-        catch (Exception error) when (error is TimeoutException or OrleansException)
+        catch (Exception error) when (error is TimeoutException or OrleansException or RowConflictException)
         {
             // The data centers' own check releases what was confirmed; the quota entry is given back by a retry's end.
             LogGiveBackFailed(Id, error);
@@ -410,7 +411,7 @@ public sealed partial class RequestGrain(
         var parts = confirmed.SelectMany(c => c.Parts).ToArray();
         var complete = _record.Spec!.Items.All(item => parts.Where(p => p.Resource == item.Resource).Sum(p => p.Amount) == item.Amount)
             && parts.Length > 0 && (_record.Spec.Splittable || confirmed.Count == 1);
-        if (complete)
+        if (complete && await ContractVolumeHeldAsync(confirmed))
         {
             LogRecovered(Id, confirmed.Count);
             var trace = confirmed.Select(c => new TraceEntry(c.DataCenter, c.Provider, TraceOutcome.Won, "recovered after a silo failure", null)).ToArray();
@@ -424,6 +425,25 @@ public sealed partial class RequestGrain(
         await ReleasePendingAsync();
         _record.Pending = [];
         return null;
+    }
+
+    /// <summary>
+    /// Whether the contract volume of every recovered partner confirm is (still, or again) reserved. The interrupted
+    /// negotiation may have given it back after a fault while its confirm was still on its way to storage (a silo cut
+    /// off mid-confirm: the fault run saw a partner contract served at 44 of 40 by a request recovered that way). The
+    /// reservation is idempotent per negotiation; without room in the contract the recovery counts as incomplete.
+    /// </summary>
+    private async Task<bool> ContractVolumeHeldAsync(IEnumerable<PendingConfirm> confirmed)
+    {
+        foreach (var confirm in confirmed.Where(c => c.Tier == Tier.Partner))
+        {
+            if (!await ContractReservations.ReserveAsync(GrainFactory, federation.Current, _record.HomeProvider, Id, confirm.DataCenter, confirm.Provider, confirm.Attempt, confirm.Parts))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Giving back where nothing was confirmed is a no-op; the log cannot tell which confirms went through.
