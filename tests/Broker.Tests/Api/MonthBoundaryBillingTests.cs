@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Broker.Tests.Api;
 
-/// <summary>An allocation across a month end is billed in each month for the hours it ran in that month, read per period through the API.</summary>
+/// <summary>
+/// An allocation across a month end is billed in each month for the hours it ran in that month, read per period
+/// through the API — one that ended, and one that still runs (its later month so far).
+/// </summary>
 // A broker of its own: its clock is moved to a month end, which the shared broker's clock may be past already.
 public sealed class MonthBoundaryBillingTests() : OwnBroker()
 {
@@ -37,6 +40,44 @@ public sealed class MonthBoundaryBillingTests() : OwnBroker()
         // Without a period the bill is the current month's: December's, by the broker's clock.
         using var current = await world.Tenant("t").GetAsync($"/v1/billing/tenants/{world.Id("t")}");
         Assert.Equal("2026-12", (await Json.ReadAsync(current)).GetProperty("period").GetString());
+    }
+
+    [Fact]
+    public async Task RunningAllocation_From30Nov2200_NovembersPartInNovember_DecembersSoFarInDecember()
+    {
+        var world = await OneProviderWorldAsync("t");
+        var start = new DateTimeOffset(2026, 11, 30, 22, 0, 0, TimeSpan.Zero);
+        var midnight = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        Broker.Clock.Advance(start - Broker.Clock.GetUtcNow());
+        var (_, request) = await world.RequestAsync("t", world.Body("storage.ssd", Amount));
+        var id = request.GetProperty("id").GetString()!;
+        Assert.Equal(("allocated", start), (request.State(), request.GetProperty("decidedAt").GetDateTimeOffset()));
+
+        Broker.Clock.Advance(TimeSpan.FromHours(5.5));
+        var now = Broker.Clock.GetUtcNow();
+        var november = await BillAsync(world, "2026-11");
+        var december = await BillAsync(world, "2026-12");
+
+        // Two hours of November, three and a half of December up to now, both still running; nothing ended yet.
+        Assert.Equal((Amount * Price * 2, (start, midnight, Amount * Price * 2, true)), (november.GetProperty("total").GetDecimal(), RunningEntry(november, id)));
+        Assert.Equal((Amount * Price * 3.5m, (midnight, now, Amount * Price * 3.5m, true)), (december.GetProperty("total").GetDecimal(), RunningEntry(december, id)));
+        // The home provider's statement splits the same way.
+        Assert.Equal((Amount * Price * 2, Amount * Price * 3.5m), (await ChargedAsync(world, "2026-11"), await ChargedAsync(world, "2026-12")));
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To, decimal Cost, bool Running) RunningEntry(JsonElement bill, string requestId)
+    {
+        var line = Assert.Single(bill.GetProperty("requests").EnumerateArray());
+        Assert.Equal(requestId, line.GetProperty("requestId").GetString());
+        var entry = Assert.Single(line.GetProperty("entries").EnumerateArray());
+        return (entry.GetProperty("from").GetDateTimeOffset(), entry.GetProperty("to").GetDateTimeOffset(), entry.GetProperty("cost").GetDecimal(), entry.GetProperty("running").GetBoolean());
+    }
+
+    private static async Task<decimal> ChargedAsync(World world, string period)
+    {
+        using var response = await world.Admin("home").GetAsync($"/v1/billing/providers/{world.Id("home")}?period={period}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await Json.ReadAsync(response)).GetProperty("charged").GetDecimal();
     }
 
     private static (DateTimeOffset From, DateTimeOffset To, decimal Cost) OnlyEntry(JsonElement bill, string requestId)
