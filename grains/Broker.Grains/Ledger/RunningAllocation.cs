@@ -1,3 +1,4 @@
+using Broker.Ledger;
 using Broker.Requests;
 
 namespace Broker.Grains.Ledger;
@@ -25,7 +26,7 @@ public sealed record RunningAllocation
     /// Its charges from <see cref="Since"/> to <paramref name="now"/> (or to the lease's end, if that came first),
     /// split at month boundaries exactly as its end will post them.
     /// </summary>
-    public IReadOnlyList<Broker.Ledger.LedgerEntry> ChargesUpTo(DateTimeOffset now)
+    public IReadOnlyList<LedgerEntry> ChargesUpTo(DateTimeOffset now)
     {
         var end = now < Until ? now : Until;
         return end <= Since ? [] : UsageCharges.For(RequestId, Tenant, HomeProvider, Allocation, Since, end);
