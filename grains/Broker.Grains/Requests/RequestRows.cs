@@ -9,15 +9,22 @@ namespace Broker.Grains.Requests;
 /// <summary>
 /// How a request is stored: its record as one row, version-checked (a stale activation's write loses), written in one
 /// atomic commit with what the same transition changes elsewhere — its line in the tenant's index and, when it ends,
-/// its ledger lines. So a decision or an end is durable as a whole or not at all, and costs one commit.
+/// its ledger lines, and its lines in the index of running allocations (listed while allocated, gone with the end).
+/// So a decision or an end is durable as a whole or not at all, and costs one commit.
 /// </summary>
 internal sealed class RequestRows(IRowStore rows, Serializer serializer, string requestId, TimeProvider time)
 {
     public const string Table = "request";
 
     private readonly GuardedRow _row = new(rows, new RowKey(Table, requestId, ""), time);
+    private readonly RunningAllocationLines _running = new(serializer, requestId);
 
-    public async Task<RequestRecord?> LoadAsync() => Decode(await _row.LoadAsync());
+    public async Task<RequestRecord?> LoadAsync()
+    {
+        var record = Decode(await _row.LoadAsync());
+        _running.Loaded(record);
+        return record;
+    }
 
     /// <summary>
     /// Stores that no request exists under this id (an empty row), so that an activation still negotiating it
@@ -37,17 +44,20 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
     /// </summary>
     public async Task<RequestRecord?> NewerStoredAsync() => await _row.NewerStoredAsync() is { } row ? Decode(row) : null;
 
-    /// <summary>Stores the record, its index line and <paramref name="charges"/> together. Takes all it writes before its first await.</summary>
+    /// <summary>Stores the record, its index lines and <paramref name="charges"/> together. Takes all it writes before its first await.</summary>
     public async Task WriteAsync(RequestRecord record, IReadOnlyList<LedgerEntry> charges)
     {
-        var writes = new List<RowWrite>(2 + (2 * charges.Count))
+        var writes = new List<RowWrite>(2 + (3 * charges.Count))
         {
             RowWrite.Put(_row.Key, serializer.SerializeToArray(record), expectedVersion: _row.Version),
             TenantRequestIndex.Line(serializer, requestId, record.Tenant, record.CreatedAt, record.State),
         };
         writes.AddRange(LedgerRows.Lines(serializer, charges));
+        var (running, committed) = _running.For(record);
+        writes.AddRange(running);
         await rows.CommitAsync(writes);
         _row.Wrote();
+        committed();
     }
 
     // An empty row is a fence (no request under this id): it reads as none.

@@ -19,6 +19,7 @@ public static class OpenApiRegistration
             openApi.AddDocumentTransformer<BearerSecurity>();
             openApi.AddOperationTransformer<BearerSecurity>();
             openApi.AddOperationTransformer<ProblemResponses>();
+            openApi.AddOperationTransformer<CsvResponses>();
         });
         return services;
     }

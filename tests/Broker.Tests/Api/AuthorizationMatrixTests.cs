@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["PUT /v1/federation"] = [401, 401, 403, 403, 403, 403, 200],
         ["GET /v1/billing/providers/{id}"] = [401, 401, 403, 403, 200, 403, 200],
         ["GET /v1/billing/tenants/{id}"] = [401, 401, 200, 403, 200, 403, 200],
+        ["GET /v1/billing/settlement"] = [401, 401, 403, 403, 403, 403, 200],
         ["GET /v1/audit/"] = [401, 401, 200, 200, 200, 200, 200],
         ["GET /v1/audit/verify"] = [401, 401, 403, 403, 403, 403, 200],
         ["GET /health/live"] = [200, 200, 200, 200, 200, 200, 200],

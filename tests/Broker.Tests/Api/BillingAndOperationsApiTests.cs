@@ -47,6 +47,49 @@ public sealed class BillingAndOperationsApiTests(BrokerFixture broker)
     }
 
     [Fact]
+    public async Task Settlement_OnlyTheFederationAdmin_401WithoutToken_403ForOthers_400ForABadPeriod()
+    {
+        var world = await broker.CreateWorldAsync(w => w.Tenant("t", w.Member("home", "DE-HH")));
+        var admin = broker.Client(broker.FederationAdminToken);
+
+        await ExpectAsync(broker.Client(), HttpMethod.Get, "/v1/billing/settlement", null, HttpStatusCode.Unauthorized, "unauthenticated");
+        await ExpectAsync(world.Tenant("t"), HttpMethod.Get, "/v1/billing/settlement", null, HttpStatusCode.Forbidden, "forbidden");
+        await ExpectAsync(world.Admin("home"), HttpMethod.Get, "/v1/billing/settlement?period=2026-11", null, HttpStatusCode.Forbidden, "forbidden");
+        foreach (var period in new[] { "2026-13", "2026-1", "last-month", "1999-12" })
+        {
+            var problem = await ExpectAsync(admin, HttpMethod.Get, $"/v1/billing/settlement?period={period}", null, HttpStatusCode.BadRequest, "invalid-request");
+            Assert.Equal(["period"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+
+        // Without a period, the current month by the broker's clock.
+        var current = await ExpectAsync(admin, HttpMethod.Get, "/v1/billing/settlement", null, HttpStatusCode.OK);
+        Assert.Equal((broker.Clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), "EUR"), (current.GetProperty("period").GetString(), current.GetProperty("currency").GetString()));
+    }
+
+    [Theory]
+    [InlineData(null, "application/json")]
+    [InlineData("*/*", "application/json")]
+    [InlineData("application/json, text/csv", "application/json")]
+    [InlineData("text/csv;q=0.5, application/json", "application/json")]
+    [InlineData("text/csv", "text/csv")]
+    [InlineData("text/*", "text/csv")]
+    [InlineData("application/json;q=0.2, text/csv", "text/csv")]
+    public async Task Bill_AcceptHeader_CsvOnlyWhenPreferredOverJson(string? accept, string mediaType)
+    {
+        var world = await broker.CreateWorldAsync(w => w.Tenant("t", w.Member("home", "DE-HH")));
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"/v1/billing/tenants/{world.Id("t")}");
+        if (accept is not null)
+        {
+            message.Headers.Accept.ParseAdd(accept);
+        }
+
+        using var response = await world.Tenant("t").SendAsync(message);
+
+        Assert.Equal((HttpStatusCode.OK, mediaType), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+    }
+
+
+    [Fact]
     public async Task Operations_HealthOpenApiReferenceAndUnknownRoutes()
     {
         var anonymous = broker.Client();
@@ -58,7 +101,7 @@ public sealed class BillingAndOperationsApiTests(BrokerFixture broker)
         await ExpectAsync(anonymous, HttpMethod.Get, "/v1/nothing-here", null, HttpStatusCode.NotFound, "not-found");
 
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "/v1/requests", "/v1/requests/{id}", "/v1/requests/{id}/renew", "/v1/catalog", "/v1/federation/capacity", "/v1/providers/{id}/datacenters", "/v1/datacenters/{dc}/pools/{resource}", "/v1/billing/providers/{id}", "/v1/billing/tenants/{id}", "/v1/audit", "/v1/audit/verify" }, paths);
+        Assert.Superset(new HashSet<string> { "/v1/requests", "/v1/requests/{id}", "/v1/requests/{id}/renew", "/v1/catalog", "/v1/federation/capacity", "/v1/providers/{id}/datacenters", "/v1/datacenters/{dc}/pools/{resource}", "/v1/billing/providers/{id}", "/v1/billing/tenants/{id}", "/v1/billing/settlement", "/v1/audit", "/v1/audit/verify" }, paths);
         Assert.Equal(
             ["tenant", "provider", "action", "subject", "actor", "from", "to", "limit", "after"],
             openApi.GetProperty("paths").GetProperty("/v1/audit").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));

@@ -60,8 +60,16 @@ public sealed class ProviderBuilder(WorldBuilder world, string name, ProviderKin
 {
     private readonly List<DataCenterDefinition> _dataCenters = [];
     private readonly List<ContractDefinition> _contracts = [];
+    private string? _displayName;
 
     public string Id => world.Id(name);
+
+    /// <summary>The provider's display name in the federation (its short name by default).</summary>
+    public ProviderBuilder Named(string displayName)
+    {
+        _displayName = displayName;
+        return this;
+    }
 
     public ProviderBuilder DataCenter(string dataCenter, string location, ProtectionLevel level, params PoolSpec[] pools) =>
         DataCenter(dataCenter, location, level, 0.5, pools);
@@ -98,7 +106,7 @@ public sealed class ProviderBuilder(WorldBuilder world, string name, ProviderKin
     internal ProviderDefinition ToDefinition() => new()
     {
         Id = Id,
-        Name = name,
+        Name = _displayName ?? name,
         Kind = kind,
         Regions = regions,
         DataCenters = _dataCenters.ToArray(),

@@ -23,6 +23,7 @@ public sealed class OpenApiDocumentTests(BrokerFixture broker)
         { "put", "/v1/federation", "200 400 401 403 413 415 500 503" },
         { "get", "/v1/billing/providers/{id}", "200 400 401 403 404 429 500 503" },
         { "get", "/v1/billing/tenants/{id}", "200 400 401 403 404 429 500 503" },
+        { "get", "/v1/billing/settlement", "200 400 401 403 500 503" },
         { "get", "/v1/audit", "200 400 401 403 429 500 503" },
         { "get", "/v1/audit/verify", "200 400 401 403 500 503" },
     };
@@ -41,6 +42,20 @@ public sealed class OpenApiDocumentTests(BrokerFixture broker)
             Assert.Equal("#/components/schemas/Problem", schema.GetProperty("allOf")[0].GetProperty("$ref").GetString());
             Assert.NotEqual(0, schema.GetProperty("allOf")[1].GetProperty("properties").GetProperty("code").GetProperty("enum").GetArrayLength());
         }
+    }
+
+    [Theory]
+    [InlineData("/v1/billing/tenants/{id}")]
+    [InlineData("/v1/billing/providers/{id}")]
+    [InlineData("/v1/billing/settlement")]
+    public async Task BillingOperation_SuccessAnswersJsonOrCsv_TheCsvColumnsNamed(string path)
+    {
+        var ok = (await DocumentAsync()).GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+
+        Assert.Equal(["application/json", "text/csv"], ok.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        var csv = ok.GetProperty("text/csv").GetProperty("schema");
+        Assert.Equal("string", csv.GetProperty("type").GetString());
+        Assert.Contains("BillingPeriodStart, BillingPeriodEnd, ChargePeriodStart", csv.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

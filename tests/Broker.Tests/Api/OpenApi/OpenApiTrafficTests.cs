@@ -90,6 +90,13 @@ public sealed class OpenApiTrafficTests(BrokerFixture broker) : IDisposable
         await CallAsync(admin, HttpMethod.Get, $"/v1/billing/providers/{home}?period=soon", null, HttpStatusCode.BadRequest);
         await CallAsync(otherAdmin, HttpMethod.Get, $"/v1/billing/providers/{home}", null, HttpStatusCode.Forbidden);
         await CallAsync(federation, HttpMethod.Get, "/v1/billing/providers/nobody", null, HttpStatusCode.NotFound);
+        await CallAsync(a, HttpMethod.Get, $"/v1/billing/tenants/{tenantA}{period}", null, HttpStatusCode.OK, accept: "text/csv");
+        await CallAsync(admin, HttpMethod.Get, $"/v1/billing/providers/{home}{period}", null, HttpStatusCode.OK, accept: "text/csv");
+        await CallAsync(federation, HttpMethod.Get, $"/v1/billing/settlement{period}", null, HttpStatusCode.OK);
+        await CallAsync(federation, HttpMethod.Get, $"/v1/billing/settlement{period}", null, HttpStatusCode.OK, accept: "text/csv");
+        await CallAsync(federation, HttpMethod.Get, "/v1/billing/settlement?period=soon", null, HttpStatusCode.BadRequest);
+        await CallAsync(admin, HttpMethod.Get, "/v1/billing/settlement", null, HttpStatusCode.Forbidden);
+        await CallAsync(anonymous, HttpMethod.Get, "/v1/billing/settlement", null, HttpStatusCode.Unauthorized);
 
         await CallAsync(a, HttpMethod.Get, "/v1/audit?limit=5", null, HttpStatusCode.OK);
         await CallAsync(a, HttpMethod.Get, "/v1/audit?limit=0", null, HttpStatusCode.BadRequest);
@@ -151,9 +158,14 @@ public sealed class OpenApiTrafficTests(BrokerFixture broker) : IDisposable
     }
 
     /// <summary>One call through the proxy; what it answered other than expected, and what the proxy found, is kept for the assertions.</summary>
-    private async Task<JsonElement> CallAsync(HttpClient client, HttpMethod method, string path, object? body, HttpStatusCode expected, string? idempotencyKey = null, string? prefer = null, string contentType = "application/json")
+    private async Task<JsonElement> CallAsync(HttpClient client, HttpMethod method, string path, object? body, HttpStatusCode expected, string? idempotencyKey = null, string? prefer = null, string contentType = "application/json", string? accept = null)
     {
         using var message = new HttpRequestMessage(method, path);
+        if (accept is not null)
+        {
+            message.Headers.Accept.ParseAdd(accept);
+        }
+
         if (body is not null)
         {
             message.Content = body is string raw ? new StringContent(raw, Encoding.UTF8, contentType) : Json.Content(body);
