@@ -1,3 +1,4 @@
+using Broker.Contracts;
 using Broker.Grains.Ledger;
 using Broker.Grains.Storage;
 using Orleans.Serialization;
