@@ -1,9 +1,9 @@
-using Broker.Contracts;
 using Broker.Grains.Ledger;
 using Broker.Grains.Storage;
 using Orleans.Serialization;
 using System.Globalization;
 using System.Security.Claims;
+using Broker.Contracts;
 using Broker.Grains;
 using Broker.Grains.Federation;
 using Broker.Ledger;
