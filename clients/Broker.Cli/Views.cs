@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using Broker.Client;
+using Broker.Contracts;
 using Spectre.Console;
 
 namespace Broker.Cli;
@@ -8,14 +7,14 @@ namespace Broker.Cli;
 /// <summary>How the CLI shows the broker's answers to people. Scripts use <c>--json</c> and never see these.</summary>
 public static class Views
 {
-    public static void Request(IAnsiConsole console, BrokerRequest request)
+    public static void Request(IAnsiConsole console, RequestResource request)
     {
         var facts = new Grid().AddColumn().AddColumn();
         facts.AddRow(Cells("id", request.Id));
         facts.AddRow(Cells("state", Name(request.State)));
         if (request.Reason is { } reason)
         {
-            facts.AddRow(Cells("reason", $"{reason.Code}: {reason.Detail}"));
+            facts.AddRow(Cells("reason", $"{Name(reason.Code)}: {reason.Detail}"));
         }
 
         if (request.Allocation is { } allocation)
@@ -28,7 +27,7 @@ public static class Views
         facts.AddRow(Cells("lease ends", Time(request.LeaseExpiresAt)));
         facts.AddRow(Cells("asked for", string.Join(", ", request.Request.Items.Select(i => $"{i.Resource}={i.Amount}"))));
         console.Write(facts);
-        if (request.Allocation is { Parts.Count: > 0 } parts)
+        if (request.Allocation is { Parts.Length: > 0 } parts)
         {
             var table = Table("data center", "provider", "tier", "resource", "amount", "EUR/unit/h");
             foreach (var part in parts.Parts)
@@ -40,7 +39,7 @@ public static class Views
         }
     }
 
-    public static void Requests(IAnsiConsole console, RequestPage page)
+    public static void Requests(IAnsiConsole console, RequestListResource page)
     {
         var table = Table("id", "state", "items", "tier", "provider", "EUR/h", "created", "lease ends");
         foreach (var r in page.Items)
@@ -50,7 +49,7 @@ public static class Views
                 Name(r.State),
                 string.Join(", ", r.Request.Items.Select(i => $"{i.Resource}={i.Amount}")),
                 r.Allocation is null ? "" : Name(r.Allocation.Tier),
-                r.Allocation?.Provider ?? r.Reason?.Code ?? "",
+                r.Allocation?.Provider ?? (r.Reason is { } reason ? Name(reason.Code) : ""),
                 r.Allocation is null ? "" : Money(r.Allocation.HourlyCost),
                 Time(r.CreatedAt),
                 Time(r.LeaseExpiresAt)));
@@ -63,7 +62,7 @@ public static class Views
         }
     }
 
-    public static void Catalog(IAnsiConsole console, Catalog catalog)
+    public static void Catalog(IAnsiConsole console, CatalogResource catalog)
     {
         var table = Table("resource", "provider", "kind", "data center", "location", "protection", "EUR/unit/h", "free", "renewable");
         foreach (var entry in catalog.Resources)
@@ -79,7 +78,7 @@ public static class Views
         console.Write(table);
     }
 
-    public static void Capacity(IAnsiConsole console, FederationCapacity capacity)
+    public static void Capacity(IAnsiConsole console, CapacityResource capacity)
     {
         var table = Table("provider", "data center", "resource", "capacity", "allocated", "held", "free", "used");
         foreach (var provider in capacity.Providers)
@@ -125,7 +124,7 @@ public static class Views
         console.WriteLine($"{statement.Provider}, {statement.Period}: charged {Money(statement.Charged)}, charged by others {Money(statement.ChargedBy)}, net {Money(statement.Net)} EUR");
     }
 
-    public static void Audit(IAnsiConsole console, AuditPage page)
+    public static void Audit(IAnsiConsole console, AuditListResource page)
     {
         var table = Table("at", "action", "actor", "subject", "outcome", "detail");
         foreach (var e in page.Items)
@@ -140,7 +139,7 @@ public static class Views
         }
     }
 
-    public static void AuditVerification(IAnsiConsole console, AuditVerification verification)
+    public static void AuditVerification(IAnsiConsole console, AuditVerificationResource verification)
     {
         var table = Table("chain", "entries", "last hash", "holds", "first break");
         foreach (var c in verification.Chains)
@@ -151,7 +150,7 @@ public static class Views
 
         console.Write(table);
         console.WriteLine(verification.Valid
-            ? $"The audit trail holds: {Number(verification.Entries)} entries in {verification.Chains.Count} chains."
+            ? $"The audit trail holds: {Number(verification.Entries)} entries in {verification.Chains.Length} chains."
             : "The audit trail does NOT hold: see the chains above.");
     }
 
@@ -168,7 +167,7 @@ public static class Views
 
     private static string[] Cells(params string[] values) => values.Select(Markup.Escape).ToArray();
 
-    private static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    private static string Name<T>(T value) where T : struct, Enum => ApiEnums.Kebab(value);
 
     private static string Money(decimal value) => value.ToString("0.00######", CultureInfo.InvariantCulture);
 

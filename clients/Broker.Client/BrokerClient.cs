@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Broker.Contracts;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -30,10 +31,10 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
     /// retry, so however often the call is repeated the broker allocates once. The answer may still be
     /// negotiating (202); <see cref="RequestAsync"/> waits for the decision.
     /// </summary>
-    public Task<BrokerRequest> CreateRequestAsync(NewRequest request, string? idempotencyKey = null, bool respondAsync = false, CancellationToken cancellationToken = default)
+    public Task<RequestResource> CreateRequestAsync(CreateRequestBody request, string? idempotencyKey = null, bool respondAsync = false, CancellationToken cancellationToken = default)
     {
         var key = idempotencyKey ?? NewIdempotencyKey();
-        return SendAsync<BrokerRequest>(HttpMethod.Post, "v1/requests", request, message =>
+        return SendAsync<RequestResource>(HttpMethod.Post, "v1/requests", request, message =>
         {
             message.Headers.Add("Idempotency-Key", key);
             if (respondAsync)
@@ -44,14 +45,14 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
     }
 
     /// <summary>Asks for capacity and returns the decision: allocated or rejected.</summary>
-    public async Task<BrokerRequest> RequestAsync(NewRequest request, string? idempotencyKey = null, TimeSpan? decisionTimeout = null, CancellationToken cancellationToken = default)
+    public async Task<RequestResource> RequestAsync(CreateRequestBody request, string? idempotencyKey = null, TimeSpan? decisionTimeout = null, CancellationToken cancellationToken = default)
     {
         var created = await CreateRequestAsync(request, idempotencyKey, cancellationToken: cancellationToken);
         return created.IsDecided ? created : await WaitForDecisionAsync(created.Id, decisionTimeout ?? Options.TotalTimeout, cancellationToken);
     }
 
     /// <summary>Polls a request until the broker has decided; a <see cref="TimeoutException"/> names the state it was left in.</summary>
-    public async Task<BrokerRequest> WaitForDecisionAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RequestResource> WaitForDecisionAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
@@ -71,16 +72,16 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
         }
     }
 
-    public Task<BrokerRequest> GetRequestAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync<BrokerRequest>(HttpMethod.Get, $"v1/requests/{Uri.EscapeDataString(id)}", null, null, cancellationToken);
+    public Task<RequestResource> GetRequestAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<RequestResource>(HttpMethod.Get, $"v1/requests/{Uri.EscapeDataString(id)}", null, null, cancellationToken);
 
     /// <summary>One page of the caller's requests, newest first.</summary>
-    public Task<RequestPage> ListRequestsAsync(RequestState? state = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
+    public Task<RequestListResource> ListRequestsAsync(RequestState? state = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
     {
         var query = new List<string>();
         if (state is { } s)
         {
-            query.Add("state=" + JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString()));
+            query.Add("state=" + ApiEnums.Kebab(s));
         }
 
         if (limit is { } l)
@@ -94,11 +95,11 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
         }
 
         var path = query.Count == 0 ? "v1/requests" : "v1/requests?" + string.Join('&', query);
-        return SendAsync<RequestPage>(HttpMethod.Get, path, null, null, cancellationToken);
+        return SendAsync<RequestListResource>(HttpMethod.Get, path, null, null, cancellationToken);
     }
 
     /// <summary>All the caller's requests, page after page.</summary>
-    public async IAsyncEnumerable<BrokerRequest> ListAllRequestsAsync(
+    public async IAsyncEnumerable<RequestResource> ListAllRequestsAsync(
         RequestState? state = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? after = null;
@@ -116,29 +117,29 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
     }
 
     /// <summary>Releases the allocation; releasing twice answers the released request again.</summary>
-    public Task<BrokerRequest> ReleaseRequestAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync<BrokerRequest>(HttpMethod.Delete, $"v1/requests/{Uri.EscapeDataString(id)}", null, null, cancellationToken);
+    public Task<RequestResource> ReleaseRequestAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync<RequestResource>(HttpMethod.Delete, $"v1/requests/{Uri.EscapeDataString(id)}", null, null, cancellationToken);
 
     /// <summary>Extends the lease from now by <paramref name="lease"/> (ISO 8601, e.g. <c>P30D</c>).</summary>
-    public Task<BrokerRequest> RenewRequestAsync(string id, string lease, CancellationToken cancellationToken = default) =>
-        SendAsync<BrokerRequest>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/renew", new { lease }, null, cancellationToken);
+    public Task<RequestResource> RenewRequestAsync(string id, string lease, CancellationToken cancellationToken = default) =>
+        SendAsync<RequestResource>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/renew", new RenewBody { Lease = lease }, null, cancellationToken);
 
-    public Task<Catalog> GetCatalogAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<Catalog>(HttpMethod.Get, "v1/catalog", null, null, cancellationToken);
+    public Task<CatalogResource> GetCatalogAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<CatalogResource>(HttpMethod.Get, "v1/catalog", null, null, cancellationToken);
 
-    public Task<FederationCapacity> GetCapacityAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<FederationCapacity>(HttpMethod.Get, "v1/federation/capacity", null, null, cancellationToken);
+    public Task<CapacityResource> GetCapacityAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<CapacityResource>(HttpMethod.Get, "v1/federation/capacity", null, null, cancellationToken);
 
-    public Task<DataCenter[]> GetProviderDataCentersAsync(string provider, CancellationToken cancellationToken = default) =>
-        SendAsync<DataCenter[]>(HttpMethod.Get, $"v1/providers/{Uri.EscapeDataString(provider)}/datacenters", null, null, cancellationToken);
+    public Task<DataCenterResource[]> GetProviderDataCentersAsync(string provider, CancellationToken cancellationToken = default) =>
+        SendAsync<DataCenterResource[]>(HttpMethod.Get, $"v1/providers/{Uri.EscapeDataString(provider)}/datacenters", null, null, cancellationToken);
 
     /// <summary>Changes or adds a pool of a data center (its provider's admin).</summary>
-    public Task<Pool> SetPoolAsync(string dataCenter, string resource, PoolChange change, CancellationToken cancellationToken = default) =>
-        SendAsync<Pool>(HttpMethod.Put, $"v1/datacenters/{Uri.EscapeDataString(dataCenter)}/pools/{Uri.EscapeDataString(resource)}", change, null, cancellationToken);
+    public Task<PoolResource> SetPoolAsync(string dataCenter, string resource, PoolChangeBody change, CancellationToken cancellationToken = default) =>
+        SendAsync<PoolResource>(HttpMethod.Put, $"v1/datacenters/{Uri.EscapeDataString(dataCenter)}/pools/{Uri.EscapeDataString(resource)}", change, null, cancellationToken);
 
     /// <summary>Upserts providers, data centers and tenants by id (the federation admin).</summary>
-    public Task<FederationVersion> UpsertFederationAsync(FederationFile federation, CancellationToken cancellationToken = default) =>
-        SendAsync<FederationVersion>(HttpMethod.Put, "v1/federation", federation, null, cancellationToken);
+    public Task<FederationUpsertResource> UpsertFederationAsync(FederationFile federation, CancellationToken cancellationToken = default) =>
+        SendAsync<FederationUpsertResource>(HttpMethod.Put, "v1/federation", federation, null, cancellationToken);
 
     /// <summary>A provider's statement for a month (<c>yyyy-MM</c>; the current month when null).</summary>
     public Task<ProviderStatement> GetProviderStatementAsync(string provider, string? period = null, CancellationToken cancellationToken = default) =>
@@ -152,7 +153,7 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
     /// One page of the audit trail, newest first: all of it for the federation admin, a tenant's own entries,
     /// or a provider admin's changes to its provider.
     /// </summary>
-    public Task<AuditPage> ListAuditAsync(AuditFilter? filter = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
+    public Task<AuditListResource> ListAuditAsync(AuditFilter? filter = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
     {
         var query = (filter ?? new AuditFilter()).ToQuery().ToList();
         if (limit is { } l)
@@ -165,14 +166,14 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
             query.Add("after=" + Uri.EscapeDataString(after));
         }
 
-        return SendAsync<AuditPage>(HttpMethod.Get, query.Count == 0 ? "v1/audit" : "v1/audit?" + string.Join('&', query), null, null, cancellationToken);
+        return SendAsync<AuditListResource>(HttpMethod.Get, query.Count == 0 ? "v1/audit" : "v1/audit?" + string.Join('&', query), null, null, cancellationToken);
     }
 
     /// <summary>Checks every chain of the trail as stored, and that each of <paramref name="anchors"/> still holds (the federation admin).</summary>
-    public Task<AuditVerification> VerifyAuditAsync(IEnumerable<AuditAnchor>? anchors = null, CancellationToken cancellationToken = default)
+    public Task<AuditVerificationResource> VerifyAuditAsync(IEnumerable<AuditAnchor>? anchors = null, CancellationToken cancellationToken = default)
     {
         var query = string.Join('&', (anchors ?? []).Select(a => "anchor=" + Uri.EscapeDataString(a.ToString())));
-        return SendAsync<AuditVerification>(HttpMethod.Get, query.Length == 0 ? "v1/audit/verify" : "v1/audit/verify?" + query, null, null, cancellationToken);
+        return SendAsync<AuditVerificationResource>(HttpMethod.Get, query.Length == 0 ? "v1/audit/verify" : "v1/audit/verify?" + query, null, null, cancellationToken);
     }
 
     /// <summary>A key unique enough that two different requests never share one.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Broker.Client;
+using Broker.Contracts;
 using Broker.LoadTests.Demand;
 using Broker.LoadTests.Report;
 using Broker.LoadTests.Running;

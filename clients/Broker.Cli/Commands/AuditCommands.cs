@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Broker.Client;
+using Broker.Contracts;
 
 namespace Broker.Cli.Commands;
 
@@ -55,7 +56,7 @@ public static class AuditCommands
         try
         {
             await using var stream = file.OpenRead();
-            var earlier = await JsonSerializer.DeserializeAsync<AuditVerification>(stream, BrokerJsonOptions.Default);
+            var earlier = await JsonSerializer.DeserializeAsync<AuditVerificationResource>(stream, BrokerJsonOptions.Default);
             return earlier?.Chains is null ? throw new CliUsageException($"--anchors: {file.FullName} holds no verification") : earlier.Anchors().ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)

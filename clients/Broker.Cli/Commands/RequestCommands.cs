@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Broker.Client;
+using Broker.Contracts;
 
 namespace Broker.Cli.Commands;
 
@@ -27,15 +27,15 @@ public static class RequestCommands
         };
         command.Action = new CliAction(async (session, parsed) =>
         {
-            var ask = new NewRequest
+            var ask = new CreateRequestBody
             {
                 Items = parsed.GetValue(items)!.Select(ParseItem).ToArray(),
-                Constraints = new RequestConstraints
+                Constraints = new ConstraintsBody
                 {
                     ProtectionLevel = Enum<ProtectionLevel>(parsed.GetValue(protection)),
                     Residency = parsed.GetValue(residency),
                     Providers = parsed.GetValue(allow) is { Length: > 0 } || parsed.GetValue(deny) is { Length: > 0 }
-                        ? new ProviderFilter { Allow = parsed.GetValue(allow), Deny = parsed.GetValue(deny) }
+                        ? new ProviderFilterBody { Allow = parsed.GetValue(allow), Deny = parsed.GetValue(deny) }
                         : null,
                     MembersOnly = parsed.GetValue(membersOnly) ? true : null,
                     MaxHourlyCost = parsed.GetValue(maxHourlyCost),
@@ -75,16 +75,16 @@ public static class RequestCommands
         command.Action = new CliAction(async (session, parsed) =>
         {
             var filter = Enum<RequestState>(parsed.GetValue(state));
-            RequestPage page;
+            RequestListResource page;
             if (parsed.GetValue(all))
             {
-                var every = new List<BrokerRequest>();
+                var every = new List<RequestResource>();
                 await foreach (var request in session.Client.ListAllRequestsAsync(filter))
                 {
                     every.Add(request);
                 }
 
-                page = new RequestPage(every, null);
+                page = new RequestListResource(every.ToArray(), null);
             }
             else
             {
@@ -122,14 +122,14 @@ public static class RequestCommands
         return command;
     }
 
-    public static int ExitCodeOf(BrokerRequest request) => request.State switch
+    public static int ExitCodeOf(RequestResource request) => request.State switch
     {
         RequestState.Rejected => ExitCodes.Rejected,
         RequestState.Negotiating => ExitCodes.Pending,
         _ => ExitCodes.Ok,
     };
 
-    internal static RequestItem ParseItem(string text)
+    internal static ItemBody ParseItem(string text)
     {
         var parts = text.Split('=', 2);
         if (parts.Length != 2 || parts[0].Length == 0 || !long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount))
@@ -137,7 +137,7 @@ public static class RequestCommands
             throw new CliUsageException($"'{text}' is not an item; write resource=amount, e.g. storage.ssd=500");
         }
 
-        return new RequestItem(parts[0], amount);
+        return new ItemBody(parts[0], amount);
     }
 
     /// <summary>A string option limited to the kebab-case names the API uses (<c>very-high</c>).</summary>
@@ -148,6 +148,7 @@ public static class RequestCommands
         return option;
     }
 
+    // The option took only the names it lists, so the parse cannot fail.
     internal static T? Enum<T>(string? kebab) where T : struct, Enum =>
-        kebab is null ? null : System.Enum.Parse<T>(kebab.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+        kebab is not null && ApiEnums.TryParse<T>(kebab, out var value) ? value : null;
 }

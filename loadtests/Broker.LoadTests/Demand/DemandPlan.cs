@@ -86,7 +86,7 @@ public sealed class DemandPlan
     private static void AddBursts(LoadWorld world, Faker faker, List<Arrival> arrivals, TimeSpan duration)
     {
         var ssd = LoadWorld.Resource("storage.ssd");
-        var largest = world.Providers.Where(p => p.Kind == Client.ProviderKind.Member).SelectMany(p => p.DataCenters)
+        var largest = world.Providers.Where(p => p.Kind == Contracts.ProviderKind.Member).SelectMany(p => p.DataCenters)
             .SelectMany(dc => dc.Pools).Where(p => p.Resource == ssd).Max(p => p.Total);
         var count = Math.Max(3, (int)(duration.TotalSeconds / 10));
         for (var i = 0; i < count; i++)

@@ -40,20 +40,8 @@ public static class Scenarios
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a scenario without a default rate"),
     };
 
-    public static string Name(ScenarioKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+    // Spelled as the API spells its enums, so that a scenario reads like everything else on the command line.
+    public static string Name(ScenarioKind kind) => Contracts.ApiEnums.Kebab(kind);
 
-    public static bool TryParse(string text, out ScenarioKind kind)
-    {
-        foreach (var candidate in Enum.GetValues<ScenarioKind>())
-        {
-            if (Name(candidate) == text)
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
-    }
+    public static bool TryParse(string text, out ScenarioKind kind) => Contracts.ApiEnums.TryParse(text, out kind);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Broker.Client;
+using Broker.Contracts;
 using Broker.Grains.Directory;
 using Broker.LoadTests.World;
 using Broker.Silo.Hosting;
@@ -41,7 +42,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var adminToken = "lt-admin-" + Guid.NewGuid().ToString("N");
         var file = Path.Combine(directory, "federation.json");
-        var federation = world.Federation with { FederationAdmins = [new TokenEntry(adminToken)] };
+        var federation = world.Federation with { FederationAdmins = [new AdminEntry { Token = adminToken }] };
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(federation, BrokerJsonOptions.Default), cancellationToken);
         var ports = FreePorts.Take(3);
         var url = new Uri($"http://127.0.0.1:{ports[0]}");

@@ -1,4 +1,5 @@
 using Broker.Client;
+using Broker.Contracts;
 using Broker.LoadTests.Demand;
 using Broker.LoadTests.World;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,26 +93,26 @@ public sealed class HttpTarget : IBrokerTarget
         await _services.DisposeAsync();
     }
 
-    public static NewRequest ToRequest(Arrival arrival, bool isolated) => new()
+    public static CreateRequestBody ToRequest(Arrival arrival, bool isolated) => new()
     {
-        Items = [new RequestItem(arrival.Ask.Resource, arrival.Ask.Amount)],
-        Constraints = new RequestConstraints
+        Items = [new ItemBody(arrival.Ask.Resource, arrival.Ask.Amount)],
+        Constraints = new ConstraintsBody
         {
             ProtectionLevel = arrival.Ask.ProtectionLevelAs<ProtectionLevel>(),
             Residency = arrival.Ask.Residency,
-            Providers = isolated ? new ProviderFilter { Allow = [arrival.Tenant.HomeProvider] } : null,
+            Providers = isolated ? new ProviderFilterBody { Allow = [arrival.Tenant.HomeProvider] } : null,
         },
         Lease = LoadLease.Iso,
         Splittable = arrival.Ask.Splittable ? true : null,
     };
 
-    private static Decision ToDecision(BrokerRequest request) => request.State switch
+    private static Decision ToDecision(RequestResource request) => request.State switch
     {
         RequestState.Allocated => new Decision(
-            DecisionKind.Allocated, request.Id, Naming.Kebab(request.Allocation!.Tier), request.Allocation.Provider, request.Allocation.Parts.Count),
+            DecisionKind.Allocated, request.Id, ApiEnums.Kebab(request.Allocation!.Tier), request.Allocation.Provider, request.Allocation.Parts.Length),
         RequestState.Negotiating => new Decision(DecisionKind.Pending, request.Id),
         // Released or expired before the harness saw it allocated: it no longer holds anything.
         RequestState.Released or RequestState.Expired => new Decision(DecisionKind.Allocated, request.Id, Code: "ended"),
-        _ => new Decision(DecisionKind.Rejected, request.Id, Code: request.Reason?.Code ?? "unknown"),
+        _ => new Decision(DecisionKind.Rejected, request.Id, Code: request.Reason is { } reason ? ApiEnums.Kebab(reason.Code) : "unknown"),
     };
 }

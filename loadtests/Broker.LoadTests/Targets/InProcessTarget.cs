@@ -89,7 +89,7 @@ public sealed class InProcessTarget : IBrokerTarget
     private static Decision ToDecision(RequestSnapshot? snapshot, string id) => snapshot switch
     {
         null or { State: RequestState.Negotiating } => new Decision(DecisionKind.Pending, id),
-        { State: RequestState.Rejected } => new Decision(DecisionKind.Rejected, id, Code: Naming.Kebab(snapshot.Reason!.Code)),
-        _ => new Decision(DecisionKind.Allocated, id, Naming.Kebab(snapshot.Allocation!.Tier), snapshot.Allocation.Provider, snapshot.Allocation.Parts.Length),
+        { State: RequestState.Rejected } => new Decision(DecisionKind.Rejected, id, Code: Contracts.ApiEnums.Kebab(snapshot.Reason!.Code)),
+        _ => new Decision(DecisionKind.Allocated, id, Contracts.ApiEnums.Kebab(snapshot.Allocation!.Tier), snapshot.Allocation.Provider, snapshot.Allocation.Parts.Length),
     };
 }

@@ -10,9 +10,3 @@ public static class LoadLease
 
     public static readonly TimeSpan Duration = TimeSpan.FromHours(1);
 }
-
-/// <summary>Enum values as the API spells them.</summary>
-public static class Naming
-{
-    public static string Kebab<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-}

@@ -1,4 +1,4 @@
-using Broker.Client;
+using Broker.Contracts;
 
 namespace Broker.LoadTests.World;
 
@@ -12,16 +12,16 @@ public static class DataCenterCount
 {
     public static FederationFile Resize(FederationFile shape, int count)
     {
-        var providers = shape.Providers.Where(p => p.DataCenters.Count > 0).ToArray();
+        var providers = shape.Providers.Where(p => p.DataCenters.Length > 0).ToArray();
         if (count < providers.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"at least one data center per provider: {providers.Length}");
         }
 
-        var have = providers.Sum(p => p.DataCenters.Count);
-        var shares = providers.ToDictionary(p => p.Id, p => Math.Max(1, (int)((long)count * p.DataCenters.Count / have)));
+        var have = providers.Sum(p => p.DataCenters.Length);
+        var shares = providers.ToDictionary(p => p.Id, p => Math.Max(1, (int)((long)count * p.DataCenters.Length / have)));
         // Hand out what rounding left over (or take back what the minimum of one added), largest providers first.
-        var byWeight = providers.OrderByDescending(p => p.DataCenters.Count).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
+        var byWeight = providers.OrderByDescending(p => p.DataCenters.Length).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
         for (var i = 0; shares.Values.Sum() != count; i++)
         {
             var provider = byWeight[i % byWeight.Length].Id;
@@ -37,12 +37,12 @@ public static class DataCenterCount
 
         return shape with
         {
-            Providers = shape.Providers.Select(p => p.DataCenters.Count == 0 ? p : p with
+            Providers = shape.Providers.Select(p => p.DataCenters.Length == 0 ? p : p with
             {
                 DataCenters = Enumerable.Range(0, shares[p.Id]).Select(i =>
                 {
-                    var original = p.DataCenters[i % p.DataCenters.Count];
-                    return i < p.DataCenters.Count ? original : original with { Id = $"{original.Id}-{(i / p.DataCenters.Count) + 1}" };
+                    var original = p.DataCenters[i % p.DataCenters.Length];
+                    return i < p.DataCenters.Length ? original : original with { Id = $"{original.Id}-{(i / p.DataCenters.Length) + 1}" };
                 }).ToArray(),
             }).ToArray(),
         };

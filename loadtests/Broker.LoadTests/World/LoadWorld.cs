@@ -1,5 +1,5 @@
 using Bogus;
-using Broker.Client;
+using Broker.Contracts;
 
 namespace Broker.LoadTests.World;
 
@@ -51,7 +51,7 @@ public sealed class LoadWorld
         }
 
         var faker = new Faker("de") { Random = new Randomizer(seed) };
-        var members = shape.Providers.Where(p => p.Kind == ProviderKind.Member && p.DataCenters.Count > 0).ToArray();
+        var members = shape.Providers.Where(p => p.Kind == ProviderKind.Member && p.DataCenters.Length > 0).ToArray();
         var tenants = GenerateTenants(faker, members, baseRate, tenantCount);
         var memberTotals = new Dictionary<(string Provider, string Class), long>();
         foreach (var provider in members)

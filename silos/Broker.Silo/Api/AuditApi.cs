@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Broker.Audit;
+using Broker.Contracts;
 using Broker.Grains;
 using Broker.Grains.Audit;
 using Broker.Grains.Federation;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Broker.Contracts;
 using Broker.Grains;
 using Broker.Grains.Federation;
 using Broker.Grains.Ledger;

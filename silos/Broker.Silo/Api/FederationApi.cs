@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Broker.Contracts;
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Federation;
@@ -6,6 +7,8 @@ using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Priority = Broker.Domain.Priority;
+using ProviderKind = Broker.Domain.ProviderKind;
 
 using Broker.Silo.OpenApi;
 
@@ -28,7 +31,7 @@ public static class FederationApi
             .Answers(StatusCodes.Status409Conflict, "capacity-in-use", "the new size is below what is allocated and held now")
             .AnswersUnavailable();
         v1.MapPut("/federation", UpsertFederationAsync).WithName("UpsertFederation").WithSummary("Upsert providers, data centers and tenants by id (the federation admin)")
-            .Accepts<FederationDocument>("application/json")
+            .Accepts<FederationFile>("application/json")
             .RequireAuthorization(Callers.FederationAdminPolicy)
             .AnswersUnavailable();
         return app;
@@ -48,7 +51,7 @@ public static class FederationApi
                 ? view.ContractFor(caller.ProviderId!, dc.Provider, pool.Resource)!.PricePerUnitHour
                 : pool.PricePerUnitHour
             select (pool.Resource, Offer: new CatalogOffer(
-                dc.Provider, dc.ProviderKind, dc.Id, dc.Location, dc.ProtectionLevel, price,
+                dc.Provider, dc.ProviderKind.ToWire(), dc.Id, dc.Location, dc.ProtectionLevel.ToWire(), price,
                 pool.FreeFor(Priority.Normal), pool.MinUnit, LargestAmount(pool.MaxUnit), pool.Step, dc.RenewableShare));
         var entries = offers
             .GroupBy(o => o.Resource, StringComparer.Ordinal)
@@ -62,7 +65,7 @@ public static class FederationApi
         TypedResults.Ok(new CapacityResource(directory.All
             .GroupBy(dc => (dc.Provider, dc.ProviderKind))
             .OrderBy(g => g.Key.Provider, StringComparer.Ordinal)
-            .Select(g => new ProviderCapacity(g.Key.Provider, g.Key.ProviderKind, g.OrderBy(dc => dc.Id, StringComparer.Ordinal).Select(DataCenterResource.From).ToArray()))
+            .Select(g => new ProviderCapacity(g.Key.Provider, g.Key.ProviderKind.ToWire(), g.OrderBy(dc => dc.Id, StringComparer.Ordinal).Select(DataCenterResource.From).ToArray()))
             .ToArray()));
 
     public static async Task<Results<Ok<DataCenterResource[]>, ProblemHttpResult>> GetProviderDataCentersAsync(
@@ -124,13 +127,13 @@ public static class FederationApi
     public static async Task<Results<Ok<FederationUpsertResource>, ProblemHttpResult>> UpsertFederationAsync(
         HttpRequest http, ClaimsPrincipal user, FederationUpserter upserter, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<FederationDocument>(http, cancellationToken);
+        var (body, problem) = await JsonBody.ReadAsync<FederationFile>(http, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var outcome = await upserter.UpsertAsync(body!, user.Actor());
+        var outcome = await upserter.UpsertAsync(body!.ToDocument(), user.Actor());
         return outcome.Errors.Count > 0 ? Problems.Invalid(outcome.Errors) : TypedResults.Ok(new FederationUpsertResource(outcome.Version));
     }
 

@@ -1,6 +1,9 @@
+using Broker.Contracts;
 using Broker.Domain;
 using Broker.Grains.Federation;
 using Broker.Requests;
+using Priority = Broker.Domain.Priority;
+using ProtectionLevel = Broker.Domain.ProtectionLevel;
 
 namespace Broker.Silo.Api;
 
@@ -29,7 +32,7 @@ public static class RequestValidation
             Items = items,
             Constraints = constraints,
             Lease = lease,
-            Priority = body.Priority ?? Priority.Normal,
+            Priority = body.Priority?.ToDomain() ?? Priority.Normal,
             Splittable = body.Splittable ?? false,
         }, errors);
     }
@@ -112,7 +115,7 @@ public static class RequestValidation
 
         return new RequestConstraints
         {
-            ProtectionLevel = body.ProtectionLevel ?? ProtectionLevel.Normal,
+            ProtectionLevel = body.ProtectionLevel?.ToDomain() ?? ProtectionLevel.Normal,
             Residency = residency,
             AllowProviders = allow,
             DenyProviders = deny,

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Broker.Domain;
+using Broker.Contracts;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
 using Broker.Grains.Storage;
@@ -12,6 +12,7 @@ using Broker.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using RequestState = Broker.Domain.RequestState;
 
 using Broker.Silo.OpenApi;
 
@@ -110,9 +111,9 @@ public static class RequestsApi
         RequestState? filter = null;
         if (state is not null)
         {
-            if (ApiEnums.TryParseState(state, out var parsed))
+            if (ApiEnums.TryParse<Contracts.RequestState>(state, out var parsed))
             {
-                filter = parsed;
+                filter = parsed.ToDomain();
             }
             else
             {

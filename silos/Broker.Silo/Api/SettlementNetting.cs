@@ -1,3 +1,4 @@
+using Broker.Contracts;
 using System.Numerics;
 
 namespace Broker.Silo.Api;

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Broker.Audit;
+using Broker.Contracts;
 using Broker.Federation;
 using Broker.Grains.Federation;
+using Broker.Silo.Api;
 using Broker.Silo.Json;
 using Microsoft.Extensions.Options;
 
@@ -92,8 +94,9 @@ public sealed partial class FederationLoader(
     {
         try
         {
-            return JsonSerializer.Deserialize<FederationDocument>(bytes, BrokerJson.Options)
+            var file = JsonSerializer.Deserialize<FederationFile>(bytes, BrokerJson.Options)
                 ?? throw new InvalidOperationException($"The federation file {path} is empty.");
+            return file.ToDocument();
         }
         catch (JsonException error)
         {

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Broker.Contracts;
 
 namespace Broker.Silo.Json;
 
 /// <summary>
-/// The one JSON dialect of the broker, for the API and the federation file: camelCase, enums in
-/// kebab-case (<c>very-high</c>), and unknown fields rejected rather than silently dropped.
+/// The silo's JSON, for the API and the federation file: the API's spelling (<see cref="ApiJson"/>: camelCase, enums
+/// in kebab-case), and unknown fields rejected rather than silently dropped.
 /// </summary>
 public static class BrokerJson
 {
@@ -17,13 +18,12 @@ public static class BrokerJson
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.UseApiSpelling();
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.AllowTrailingCommas = false;
         options.ReadCommentHandling = JsonCommentHandling.Skip;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         return options;
     }
 }

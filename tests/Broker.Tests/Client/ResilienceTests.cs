@@ -1,6 +1,7 @@
 using Broker.Client;
+using Broker.Contracts;
 using Polly.CircuitBreaker;
-using RequestState = Broker.Client.RequestState;
+using RequestState = Broker.Contracts.RequestState;
 
 namespace Broker.Tests.Client;
 
@@ -150,7 +151,7 @@ public sealed class ResilienceTests(BrokerFixture broker)
         Assert.Equal(3, harness.Faults.Attempts.Count);
     }
 
-    private static NewRequest Ask(World world, long amount) => new() { Items = [new RequestItem(world.Resource("storage.ssd"), amount)] };
+    private static CreateRequestBody Ask(World world, long amount) => new() { Items = [new ItemBody(world.Resource("storage.ssd"), amount)] };
 
     private Task<World> CreateWorldAsync() => broker.CreateWorldAsync(w =>
     {

@@ -1,5 +1,6 @@
 using Broker.Client;
-using RequestState = Broker.Client.RequestState;
+using Broker.Contracts;
+using RequestState = Broker.Contracts.RequestState;
 
 namespace Broker.Tests.Client;
 
@@ -15,22 +16,22 @@ public sealed class TypedApiTests(BrokerFixture broker)
         var tenant = harness.Client;
         var ssd = world.Resource("storage.ssd");
 
-        var allocated = await tenant.RequestAsync(new NewRequest
+        var allocated = await tenant.RequestAsync(new CreateRequestBody
         {
-            Items = [new RequestItem(ssd, 300)],
-            Constraints = new RequestConstraints { ProtectionLevel = Broker.Client.ProtectionLevel.High, Residency = "DE-HH" },
+            Items = [new ItemBody(ssd, 300)],
+            Constraints = new ConstraintsBody { ProtectionLevel = Broker.Contracts.ProtectionLevel.High, Residency = "DE-HH" },
             Lease = "PT2H",
         });
         broker.Clock.Advance(TimeSpan.FromSeconds(1)); // "newest first" needs distinct creation times
-        var rejected = await tenant.RequestAsync(new NewRequest { Items = [new RequestItem(ssd, 999_999)] });
+        var rejected = await tenant.RequestAsync(new CreateRequestBody { Items = [new ItemBody(ssd, 999_999)] });
         broker.Clock.Advance(TimeSpan.FromSeconds(1));
-        var accepted = await tenant.CreateRequestAsync(new NewRequest { Items = [new RequestItem(ssd, 1)] }, respondAsync: true);
+        var accepted = await tenant.CreateRequestAsync(new CreateRequestBody { Items = [new ItemBody(ssd, 1)] }, respondAsync: true);
         var decided = await tenant.WaitForDecisionAsync(accepted.Id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(RequestState.Allocated, allocated.State);
-        Assert.Equal((Broker.Client.Tier.Home, world.Id("home"), 300L), (allocated.Allocation!.Tier, allocated.Allocation.Provider, allocated.Allocation.Parts.Single().Amount));
-        Assert.Equal((Broker.Client.ProtectionLevel.High, "DE-HH", "PT2H"), (allocated.Request.Constraints.ProtectionLevel, allocated.Request.Constraints.Residency, allocated.Request.Lease));
-        Assert.Equal((RequestState.Rejected, "no-capacity"), (rejected.State, rejected.Reason!.Code));
+        Assert.Equal((Broker.Contracts.Tier.Home, world.Id("home"), 300L), (allocated.Allocation!.Tier, allocated.Allocation.Provider, allocated.Allocation.Parts.Single().Amount));
+        Assert.Equal((Broker.Contracts.ProtectionLevel.High, "DE-HH", "PT2H"), (allocated.Request.Constraints.ProtectionLevel, allocated.Request.Constraints.Residency, allocated.Request.Lease));
+        Assert.Equal((RequestState.Rejected, Broker.Contracts.RejectionCode.NoCapacity), (rejected.State, rejected.Reason!.Code));
         Assert.Equal(RequestState.Negotiating, accepted.State);
         Assert.Equal(RequestState.Allocated, decided.State);
 
@@ -68,9 +69,9 @@ public sealed class TypedApiTests(BrokerFixture broker)
         var federationAdmin = harness.Client.As(broker.FederationAdminToken);
 
         var offer = (await harness.Client.GetCatalogAsync()).Resources.Single(r => r.Resource == ssd).Offers.Single();
-        Assert.Equal((world.Id("dc"), Broker.Client.ProviderKind.Member, 10_000L, 0.0001m), (offer.DataCenter, offer.ProviderKind, offer.Free, offer.PricePerUnitHour));
+        Assert.Equal((world.Id("dc"), Broker.Contracts.ProviderKind.Member, 10_000L, 0.0001m), (offer.DataCenter, offer.ProviderKind, offer.Free, offer.PricePerUnitHour));
 
-        var pool = await admin.SetPoolAsync(world.Id("dc"), ssd, new PoolChange { Total = 12_000, Headroom = 500 });
+        var pool = await admin.SetPoolAsync(world.Id("dc"), ssd, new PoolChangeBody { Total = 12_000, Headroom = 500 });
         Assert.Equal((12_000L, 500L, 11_500L), (pool.Total, pool.Headroom, pool.Free));
         var dataCenter = (await admin.GetProviderDataCentersAsync(world.Id("home"))).Single();
         Assert.Equal((world.Id("dc"), "DE-HH"), (dataCenter.Id, dataCenter.Location));
@@ -81,7 +82,7 @@ public sealed class TypedApiTests(BrokerFixture broker)
             Tenants = [new TenantEntry { Id = newcomer, HomeProvider = world.Id("home"), Token = "token-" + newcomer }],
         });
         Assert.True(version.Version > 0);
-        var asNewcomer = await harness.Client.As("token-" + newcomer).RequestAsync(new NewRequest { Items = [new RequestItem(ssd, 10)] });
+        var asNewcomer = await harness.Client.As("token-" + newcomer).RequestAsync(new CreateRequestBody { Items = [new ItemBody(ssd, 10)] });
         Assert.Equal(RequestState.Allocated, asNewcomer.State);
 
         // The capacity view is the directory's, refreshed a few times a second.
@@ -92,8 +93,29 @@ public sealed class TypedApiTests(BrokerFixture broker)
         Assert.Equal((12_000L, 10L, 11_490L), (counted.Total, counted.Allocated, counted.Free));
         var statement = await federationAdmin.GetProviderStatementAsync(world.Id("home"));
         Assert.Equal(world.Id("home"), statement.Provider);
-        var forbidden = await Assert.ThrowsAsync<BrokerProblemException>(() => harness.Client.SetPoolAsync(world.Id("dc"), ssd, new PoolChange { Total = 1 }));
+        var forbidden = await Assert.ThrowsAsync<BrokerProblemException>(() => harness.Client.SetPoolAsync(world.Id("dc"), ssd, new PoolChangeBody { Total = 1 }));
         Assert.Equal("forbidden", forbidden.Problem.Code);
+    }
+
+    [Fact]
+    public async Task BillAndStatement_CurrencyAndWhatIsDue_ReadTyped()
+    {
+        var world = await CreateWorldAsync();
+        using var harness = new ClientHarness(broker.BaseAddress, world.Token("a"), new FaultInjectionHandler());
+        var allocated = await harness.Client.RequestAsync(new CreateRequestBody { Items = [new ItemBody(world.Resource("storage.ssd"), 300)], Lease = "PT2H" });
+        broker.Clock.Advance(TimeSpan.FromMinutes(30));
+        await harness.Client.ReleaseRequestAsync(allocated.Id);
+        var period = broker.Clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+        var bill = await harness.Client.GetTenantBillAsync(world.Id("a"), period);
+        var statement = await harness.Client.As(world.AdminToken("home")).GetProviderStatementAsync(world.Id("home"), period);
+
+        // 300 units × ½ h × 0.0001 EUR = 0.015 EUR; due to the cent, half to even: 0.02 EUR.
+        Assert.Equal(("EUR", 0.015m, 0.02m), (bill.Currency, bill.Total, bill.TotalDue));
+        Assert.Equal([(allocated.Id, 0.015m)], bill.Requests.Select(r => (r.RequestId, r.Cost)));
+        Assert.Equal(("EUR", 0.015m, 0m, 0.015m, 0.02m), (statement.Currency, statement.Charged, statement.ChargedBy, statement.Net, statement.NetDue));
+        var line = Assert.Single(statement.Counterparties);
+        Assert.Equal((PartyKind.Tenant, world.Id("a"), 0.015m), (line.Counterparty.Kind, line.Counterparty.Id, line.Net));
     }
 
     private Task<World> CreateWorldAsync() => broker.CreateWorldAsync(w =>

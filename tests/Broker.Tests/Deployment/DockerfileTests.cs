@@ -28,6 +28,18 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void Build_CopiesEveryProjectTheSiloIsBuiltFrom()
+    {
+        var build = Stages()[0].Instructions;
+        var projects = ProjectsOf(Path.Combine(RepoPaths.Root, "silos", "Broker.Silo", "Broker.Silo.csproj"));
+
+        // The restore layer needs each project file, the publish each project's sources: a project left out breaks the image.
+        Assert.Equal(["contracts/Broker.Contracts", "grains/Broker.Abstractions", "grains/Broker.Grains", "silos/Broker.Silo"], projects.Select(p => p.Directory));
+        Assert.All(projects, p => Assert.Contains($"COPY {p.Directory}/{p.Name}.csproj {p.Directory}/", build));
+        Assert.All(projects.Select(p => p.Directory.Split('/')[0]).Distinct(), folder => Assert.Contains($"COPY {folder}/ {folder}/", build));
+    }
+
+    [Fact]
     public void Runtime_RunsAsTheImagesNonRootUser()
     {
         var user = Stages()[1].Instructions.Last(i => i.StartsWith("USER ", StringComparison.Ordinal))["USER ".Length..];
@@ -45,6 +57,25 @@ public sealed class DockerfileTests
         Assert.EndsWith("CMD [\"curl\", \"--fail\", \"--silent\", \"--output\", \"/dev/null\", \"http://127.0.0.1:8080/health/ready\"]", healthCheck, StringComparison.Ordinal);
         // Nothing is written to the image: state is in PostgreSQL, /tmp is the runtime's tmpfs or emptyDir.
         Assert.DoesNotContain(runtime, i => i.StartsWith("VOLUME", StringComparison.Ordinal));
+    }
+
+    /// <summary>A project and every project it references, each as its folder relative to the repository and its name, ordered by folder.</summary>
+    private static List<(string Directory, string Name)> ProjectsOf(string project)
+    {
+        var seen = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var file))
+        {
+            if (seen.TryAdd(Path.GetRelativePath(RepoPaths.Root, Path.GetDirectoryName(file)!).Replace('\\', '/'), Path.GetFileNameWithoutExtension(file)))
+            {
+                foreach (var reference in System.Xml.Linq.XDocument.Load(file).Descendants("ProjectReference"))
+                {
+                    pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))));
+                }
+            }
+        }
+
+        return seen.Select(p => (p.Key, p.Value)).ToList();
     }
 
     /// <summary>The Dockerfile's stages: each FROM and the instructions after it, continuation lines joined, comments dropped.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Broker.Client;
+using Broker.Contracts;
 using Broker.LoadTests;
 using Broker.LoadTests.Demand;
 using Broker.LoadTests.World;

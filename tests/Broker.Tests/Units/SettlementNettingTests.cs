@@ -1,3 +1,4 @@
+using Broker.Contracts;
 using System.Numerics;
 using Broker.Silo.Api;
 

@@ -1,7 +1,4 @@
-using Broker.DataCenters;
-using Broker.Domain;
-
-namespace Broker.Silo.Api;
+namespace Broker.Contracts;
 
 public sealed record CatalogResource(CatalogEntry[] Resources);
 
@@ -33,12 +30,7 @@ public sealed record DataCenterResource(
     double RenewableShare,
     double? Pue,
     PoolResource[] Pools,
-    HostResource? HostedOn)
-{
-    public static DataCenterResource From(DataCenterSummary dc) => new(
-        dc.Id, dc.Provider, dc.Location, dc.ProtectionLevel, dc.RenewableShare, dc.Pue, dc.Pools.Select(PoolResource.From).ToArray(),
-        dc.HostSilo is null ? null : new HostResource(dc.HostSilo, dc.HostProvider ?? ""));
-}
+    HostResource? HostedOn);
 
 /// <summary>Where a data center's grain runs: the silo, and the provider that silo runs for.</summary>
 public sealed record HostResource(string Silo, string Provider);
@@ -52,11 +44,7 @@ public sealed record PoolResource(
     long Held,
     long Free,
     double Utilisation,
-    decimal PricePerUnitHour)
-{
-    public static PoolResource From(PoolSummary p) => new(
-        p.Resource, p.Total, p.Capacity, p.Headroom, p.Allocated, p.Held, p.FreeFor(Priority.Normal), Math.Round(p.Utilisation, 4), p.PricePerUnitHour);
-}
+    decimal PricePerUnitHour);
 
 /// <summary>The body of <c>PUT /v1/datacenters/{dc}/pools/{resource}</c>.</summary>
 public sealed record PoolChangeBody

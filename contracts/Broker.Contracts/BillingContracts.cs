@@ -1,10 +1,8 @@
-using Broker.Ledger;
-
-namespace Broker.Silo.Api;
+namespace Broker.Contracts;
 
 /// <summary>
 /// A provider's statement for one period: per counterparty what it charged and was charged, and the net; amounts in
-/// <see cref="Currency"/>, rounded as <see cref="Money"/> says, <see cref="NetDue"/> to the cent.
+/// <see cref="Currency"/>, rounded half to even to 6 places, <see cref="NetDue"/> to the cent.
 /// <see cref="Charges"/>: every charge behind the figures, one per row of the statement's CSV, running ones accrued up to now.
 /// </summary>
 public sealed record ProviderStatement(string Provider, string Period, string Currency, CounterpartyLine[] Counterparties, decimal Charged, decimal ChargedBy, decimal Net, decimal NetDue, StatementCharge[] Charges);
@@ -18,12 +16,9 @@ public sealed record StatementCharge(string RequestId, string Tenant, PartyResou
 /// <summary><see cref="Charged"/>: what the provider charged the counterparty; <see cref="ChargedBy"/>: what the counterparty charged the provider.</summary>
 public sealed record CounterpartyLine(PartyResource Counterparty, decimal Charged, decimal ChargedBy, decimal Net);
 
-public sealed record PartyResource(PartyKind Kind, string Id)
-{
-    public static PartyResource From(Party party) => new(party.Kind, party.Id);
-}
+public sealed record PartyResource(PartyKind Kind, string Id);
 
-/// <summary>A tenant's bill for one period, per request; amounts in <see cref="Currency"/>, rounded as <see cref="Money"/> says, <see cref="TotalDue"/> to the cent.</summary>
+/// <summary>A tenant's bill for one period, per request; amounts in <see cref="Currency"/>, rounded half to even to 6 places, <see cref="TotalDue"/> to the cent.</summary>
 public sealed record TenantBill(string Tenant, string Period, string Currency, BillRequestLine[] Requests, decimal Total, decimal TotalDue);
 
 public sealed record BillRequestLine(string RequestId, BillEntry[] Entries, decimal Cost);
@@ -32,7 +27,7 @@ public sealed record BillRequestLine(string RequestId, BillEntry[] Entries, deci
 public sealed record BillEntry(string DataCenter, string ServedBy, string Resource, long Amount, DateTimeOffset From, DateTimeOffset To, decimal PricePerUnitHour, decimal Cost, bool Running);
 
 /// <summary>
-/// The settlement between providers for one period (<see cref="SettlementNetting"/>): per pair what each charged the
+/// The settlement between providers for one period (computed by the silo's SettlementNetting): per pair what each charged the
 /// other, per provider its net position, and the transfers that settle them all; <see cref="TransfersMinimal"/> when
 /// the transfers are known to be the fewest possible.
 /// </summary>

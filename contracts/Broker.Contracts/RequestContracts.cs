@@ -1,7 +1,4 @@
-using Broker.Domain;
-using Broker.Requests;
-
-namespace Broker.Silo.Api;
+namespace Broker.Contracts;
 
 /// <summary>The body of <c>POST /v1/requests</c>. Optional fields are nullable so absence can be told from a value.</summary>
 public sealed record CreateRequestBody
@@ -16,6 +13,13 @@ public sealed record CreateRequestBody
 
 public sealed record ItemBody
 {
+    public ItemBody()
+    {
+    }
+
+    /// <summary>An item as a client writes one; the parameterless constructor is the one JSON reads with.</summary>
+    public ItemBody(string resource, long amount) => (Resource, Amount) = (resource, amount);
+
     public string? Resource { get; init; }
     public long? Amount { get; init; }
 }
@@ -23,6 +27,7 @@ public sealed record ItemBody
 public sealed record ConstraintsBody
 {
     public ProtectionLevel? ProtectionLevel { get; init; }
+    /// <summary>A country (<c>DE</c>, the default), a German state (<c>DE-NW</c>) or <c>EU</c>.</summary>
     public string? Residency { get; init; }
     public ProviderFilterBody? Providers { get; init; }
     public bool? MembersOnly { get; init; }
@@ -53,52 +58,18 @@ public sealed record RequestResource(
     DateTimeOffset? DecidedAt,
     DateTimeOffset? EndedAt,
     TraceResource[] Trace,
-    SpecResource Request)
-{
-    public static RequestResource From(RequestSnapshot s) => new(
-        s.Id,
-        s.Tenant,
-        s.State,
-        s.Reason is null ? null : new ReasonResource(s.Reason.Code, s.Reason.Detail),
-        s.Allocation is null ? null : AllocationResource.From(s.Allocation),
-        s.LeaseExpiresAt,
-        s.CreatedAt,
-        s.DecidedAt,
-        s.EndedAt,
-        s.Trace.Select(t => new TraceResource(t.DataCenter, t.Provider, t.Outcome, t.Reason, t.Score)).ToArray(),
-        SpecResource.From(s.Spec));
-}
+    SpecResource Request);
 
 public sealed record ReasonResource(RejectionCode Code, string Detail);
 
-public sealed record AllocationResource(Tier Tier, string Provider, PartResource[] Parts, decimal HourlyCost)
-{
-    public static AllocationResource From(Allocation a) => new(
-        a.Tier,
-        a.Provider,
-        a.Parts.Select(p => new PartResource(p.DataCenter, p.Provider, p.Tier, p.Resource, p.Amount, p.PricePerUnitHour)).ToArray(),
-        a.HourlyCost);
-}
+public sealed record AllocationResource(Tier Tier, string Provider, PartResource[] Parts, decimal HourlyCost);
 
 public sealed record PartResource(string DataCenter, string Provider, Tier Tier, string Resource, long Amount, decimal PricePerUnitHour);
 
 public sealed record TraceResource(string DataCenter, string Provider, TraceOutcome Outcome, string? Reason, double? Score);
 
 /// <summary>The request as the broker understood it, defaults filled in.</summary>
-public sealed record SpecResource(ItemResource[] Items, ConstraintsResource Constraints, string Lease, Priority Priority, bool Splittable)
-{
-    public static SpecResource From(RequestSpec spec) => new(
-        spec.Items.Select(i => new ItemResource(i.Resource, i.Amount)).ToArray(),
-        new ConstraintsResource(
-            spec.Constraints.ProtectionLevel,
-            spec.Constraints.Residency,
-            new ProvidersResource(spec.Constraints.AllowProviders, spec.Constraints.DenyProviders),
-            spec.Constraints.MembersOnly,
-            spec.Constraints.MaxHourlyCost),
-        Iso8601Duration.Format(spec.Lease),
-        spec.Priority,
-        spec.Splittable);
-}
+public sealed record SpecResource(ItemResource[] Items, ConstraintsResource Constraints, string Lease, Priority Priority, bool Splittable);
 
 public sealed record ItemResource(string Resource, long Amount);
 

@@ -1,6 +1,4 @@
-using Broker.Audit;
-
-namespace Broker.Silo.Api;
+namespace Broker.Contracts;
 
 /// <summary>One entry of the audit trail: who did what to which subject, when, how it came out, and its place in its hash chain.</summary>
 public sealed record AuditEntryResource(
@@ -17,14 +15,7 @@ public sealed record AuditEntryResource(
     string Outcome,
     string Detail,
     string PreviousHash,
-    string Hash)
-{
-    public static AuditEntryResource From(AuditEntry entry)
-    {
-        var e = entry.Event;
-        return new(entry.Chain, entry.Sequence, entry.At, e.EventId, e.Action, e.Actor, e.Credential, e.Tenant, e.Provider, e.Subject, e.Outcome, e.Detail, entry.PreviousHash, entry.Hash);
-    }
-}
+    string Hash);
 
 /// <summary>A page of the trail, newest first; <c>next</c> is the cursor of the following (older) page, if any.</summary>
 public sealed record AuditListResource(AuditEntryResource[] Items, string? Next);
@@ -35,12 +26,7 @@ public sealed record AuditListResource(AuditEntryResource[] Items, string? Next)
 /// </summary>
 public sealed record AuditVerificationResource(bool Valid, long Entries, DateTimeOffset CheckedAt, AuditChainResource[] Chains);
 
-public sealed record AuditChainResource(int Chain, long Entries, string HeadHash, bool Valid, AuditBreakResource? Break)
-{
-    public static AuditChainResource From(AuditChainVerdict verdict) => new(
-        verdict.Chain, verdict.Entries, verdict.HeadHash, verdict.Break is null,
-        verdict.Break is { } broken ? new AuditBreakResource(broken.Sequence, broken.Reason, broken.Detail) : null);
-}
+public sealed record AuditChainResource(int Chain, long Entries, string HeadHash, bool Valid, AuditBreakResource? Break);
 
 /// <summary>Where a chain first fails to hold, and why (<c>hash-mismatch</c>, <c>broken-link</c>, <c>out-of-sequence</c>, …).</summary>
 public sealed record AuditBreakResource(long Sequence, string Reason, string Detail);
