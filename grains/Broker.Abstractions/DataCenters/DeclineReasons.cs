@@ -18,6 +18,9 @@ public static class DeclineReasons
 
     public const string ContractVolumeExhausted = "contract-volume-exhausted";
 
+    /// <summary>The data center is being drained: it takes nothing new.</summary>
+    public const string Draining = "draining";
+
     /// <summary>
     /// Another negotiation of the same request holds an allocation here (two activations of one request during a
     /// membership change): not a decline to decide on — the asking negotiation fails as a fault and the retry reaches

@@ -65,6 +65,28 @@ public interface IDataCenterGrain : IGrainWithStringKey
     /// <summary>The data center's current capacity, per pool.</summary>
     [Alias("GetCapacityAsync")]
     Task<DataCenterSummary?> GetCapacityAsync();
+
+    /// <summary>
+    /// Tells the data center whether it is draining (its drain grain does, durably): while draining it takes no new
+    /// holds or allocations, and shows so in the directory. Idempotent.
+    /// </summary>
+    [Alias("SetDrainingAsync")]
+    Task SetDrainingAsync(bool draining);
+
+    /// <summary>The requests whose allocations are live here: what a drain has to move. One pass over this data center's own allocations.</summary>
+    [Alias("AllocationsToMoveAsync")]
+    Task<string[]> AllocationsToMoveAsync();
+
+    /// <summary>
+    /// Gives back the allocation of a request that a drain moved elsewhere, counted among the drain's moves in the same
+    /// write (so the count is exact across crashes); releasing what is not there is a no-op and counts nothing.
+    /// </summary>
+    [Alias("ReleaseMovedAsync")]
+    Task ReleaseMovedAsync(string requestId);
+
+    /// <summary>How many allocations are live here and were moved away since the drain began, and which of <paramref name="asked"/> hold one.</summary>
+    [Alias("DrainProgressAsync")]
+    Task<DrainProgress> DrainProgressAsync(string[] asked);
 }
 
 /// <summary>A data center as the federation file describes it, with its owner.</summary>

@@ -18,6 +18,10 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("ReleaseContractAsync")]
     Task ReleaseContractAsync(string requestId);
 
+    /// <summary>Returns what the request reserved for its part at one partner data center (a drain moved it away from there).</summary>
+    [Alias("ReleaseContractAtAsync")]
+    Task ReleaseContractAtAsync(string requestId, string dataCenter);
+
     /// <summary>Returns one reservation, which its negotiation gives up (a confirm that failed, an abandoned split).</summary>
     [Alias("AbandonContractAsync")]
     Task AbandonContractAsync(string reservationKey);

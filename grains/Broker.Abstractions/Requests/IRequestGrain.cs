@@ -45,7 +45,34 @@ public interface IRequestGrain : IGrainWithStringKey
     /// <summary>Extends the lease to now + <paramref name="lease"/>; only an allocated request can be renewed.</summary>
     [Alias("RenewAsync")]
     Task<RenewOutcome> RenewAsync(TimeSpan lease, AuditActor by);
+
+    /// <summary>
+    /// A drain asks the request to leave <paramref name="dataCenter"/>, make-before-break: a new place under the
+    /// request's own constraints and tier rules is confirmed and recorded (with the lease end unchanged) before the
+    /// old one is released. Idempotent: a request no longer there releases what the data center still keeps.
+    /// </summary>
+    [Alias("MoveAsync")]
+    Task<MoveOutcome> MoveAsync(string dataCenter);
 }
+
+public enum MoveKind
+{
+    /// <summary>Moved: the request is allocated elsewhere now, and the data center's allocation was released.</summary>
+    Moved = 0,
+    /// <summary>The request holds nothing there (any more): whatever the data center kept for it was released.</summary>
+    Gone = 1,
+    /// <summary>No other place within the request's constraints has room now; it stays.</summary>
+    Stuck = 2,
+    /// <summary>The request is still being decided: ask again later.</summary>
+    NotYet = 3,
+}
+
+/// <summary>How a move came out; for a stuck one, why, and what it would need elsewhere (the drain's hint for retrying).</summary>
+[GenerateSerializer, Immutable, Alias("broker.move-outcome")]
+public sealed record MoveOutcome(
+    [property: Id(0)] MoveKind Kind,
+    [property: Id(1)] string? Reason = null,
+    [property: Id(2)] RequestItem[]? Needs = null);
 
 [GenerateSerializer, Immutable, Alias("broker.submit-command")]
 public sealed record SubmitCommand(

@@ -137,6 +137,11 @@ public sealed partial class DataCenterGrain(
             return Task.FromResult(OfferResult.Declined(DeclineReasons.NotRegistered));
         }
 
+        if (_head.Draining)
+        {
+            return Task.FromResult(OfferResult.Declined(DeclineReasons.Draining));
+        }
+
         var now = time.GetUtcNow();
         Purge(now);
         var (hold, reason) = _book.TryHold(request, now + negotiation.Value.HoldTtl);
@@ -158,6 +163,11 @@ public sealed partial class DataCenterGrain(
             return OfferResult.Declined(DeclineReasons.NotRegistered);
         }
 
+        if (_head.Draining)
+        {
+            return OfferResult.Declined(DeclineReasons.Draining);
+        }
+
         Purge(time.GetUtcNow());
         var (allocation, reason) = _book.TryAllocate(request, leaseExpiresAt);
         if (allocation is null)
@@ -175,7 +185,7 @@ public sealed partial class DataCenterGrain(
     public async Task<bool> ConfirmAsync(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
+        if (RefusedWhileDraining(holdId, requestId, attempt) || !_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
         {
             RequestPublish();
             return false;
@@ -520,6 +530,7 @@ public sealed partial class DataCenterGrain(
         {
             HostSilo = silo.SiloAddress.ToString(),
             HostProvider = host.Provider,
+            Draining = _head.Draining,
         };
     }
 

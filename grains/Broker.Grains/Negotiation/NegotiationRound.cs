@@ -22,7 +22,8 @@ internal sealed class NegotiationRound(
     IGrainFactory grains,
     TimeProvider time,
     FederationView federation,
-    Func<PendingConfirm, Task> recordIntent)
+    Func<PendingConfirm, Task> recordIntent,
+    DateTimeOffset? fixedLeaseEnd = null)
 {
     private readonly List<TraceEntry> _trace = [];
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
@@ -30,8 +31,8 @@ internal sealed class NegotiationRound(
     private int _offersOverBudget;
     private int _offersTotal;
 
-    /// <summary>Set at the first confirm, so that every part of an allocation shares one lease end.</summary>
-    public DateTimeOffset LeaseExpiresAt { get; private set; }
+    /// <summary>Set at the first confirm, so that every part of an allocation shares one lease end; a move keeps the one it has.</summary>
+    public DateTimeOffset LeaseExpiresAt { get; private set; } = fixedLeaseEnd ?? default;
 
     public RequestSpec Spec => spec;
 

@@ -44,6 +44,9 @@ public sealed class ProviderGrain(
     public Task ReleaseContractAsync(string requestId) =>
         RemoveAsync(state.State.Reservations.Keys.Where(key => ContractReservations.BelongsTo(key, requestId)).ToArray());
 
+    public Task ReleaseContractAtAsync(string requestId, string dataCenter) =>
+        RemoveAsync(state.State.Reservations.Keys.Where(key => ContractReservations.BelongsTo(key, requestId, dataCenter)).ToArray());
+
     public Task AbandonContractAsync(string reservationKey) => RemoveAsync([reservationKey]);
 
     private async Task RemoveAsync(string[] keys)
@@ -106,4 +109,8 @@ public static class ContractReservations
 
     public static bool BelongsTo(string key, string requestId) =>
         key.Length > requestId.Length && key.StartsWith(requestId, StringComparison.Ordinal) && key[requestId.Length] == '@';
+
+    /// <summary>The request's reservation for its part at one data center (any negotiation of it).</summary>
+    public static bool BelongsTo(string key, string requestId, string dataCenter) =>
+        key.StartsWith($"{requestId}@{dataCenter}#", StringComparison.Ordinal);
 }

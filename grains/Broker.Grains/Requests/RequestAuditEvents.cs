@@ -20,6 +20,11 @@ internal static class RequestAuditEvents
         $"{id}/renewed/{record.LeaseExpiresAt!.Value.UtcTicks}", AuditActions.RequestRenewed, by, id, record,
         "renewed", $"lease until {Instant(record.LeaseExpiresAt)}");
 
+    /// <summary>A drain's move of the part at <paramref name="from"/>: the broker's own act, once per move (the stretch numbers it).</summary>
+    public static AuditEvent Moved(string id, RequestRecord record, string from, IEnumerable<string> to, Allocation before) => Event(
+        string.Create(CultureInfo.InvariantCulture, $"{id}/moved/{record.Stretch}"), AuditActions.RequestMoved, AuditActor.Broker, id, record,
+        "moved", $"from {from} to {string.Join(", ", to)} (drain) at {Instant(record.HeldSince)}; before: {Parts(before)}; now: {Parts(record.Allocation!)}; lease until {Instant(record.LeaseExpiresAt)}");
+
     /// <summary>A release (by <paramref name="by"/>) or an expiry (by the broker).</summary>
     public static AuditEvent Ended(string id, RequestRecord record, AuditActor by) => record.State == RequestState.Released
         ? Event($"{id}/released", AuditActions.RequestReleased, by, id, record, "released", $"{Parts(record.Allocation!)}; held from {Instant(record.DecidedAt)} to {Instant(record.EndedAt)}")

@@ -84,6 +84,7 @@ public sealed partial class RequestGrain(
         {
             _decided.TrySetResult();
             await SettleIfEndedAsync();
+            await AbandonInterruptedMoveAsync();
         }
     }
 
@@ -501,7 +502,7 @@ public sealed partial class RequestGrain(
     {
         RequestLifecycle.End(_record, end, endedAt);
         Audit.Add(RequestAuditEvents.Ended(Id, _record, by));
-        _charges = UsageCharges.For(Id, _record.Tenant, _record.HomeProvider, _record.Allocation!, _record.DecidedAt!.Value, endedAt);
+        _charges = UsageCharges.For(Id, _record.Tenant, _record.HomeProvider, _record.Allocation!, _record.HeldSince!.Value, endedAt, _record.Stretch);
         await _commit.CommitAsync();
         await Audit.SendAsync();
         await SettleIfEndedAsync();

@@ -53,7 +53,8 @@ public sealed record RequestResource(
     DateTimeOffset? DecidedAt,
     DateTimeOffset? EndedAt,
     TraceResource[] Trace,
-    SpecResource Request)
+    SpecResource Request,
+    MoveResource[] Moves)
 {
     public static RequestResource From(RequestSnapshot s) => new(
         s.Id,
@@ -66,8 +67,12 @@ public sealed record RequestResource(
         s.DecidedAt,
         s.EndedAt,
         s.Trace.Select(t => new TraceResource(t.DataCenter, t.Provider, t.Outcome, t.Reason, t.Score)).ToArray(),
-        SpecResource.From(s.Spec));
+        SpecResource.From(s.Spec),
+        s.Moves.Select(m => new MoveResource(m.At, m.From, m.To)).ToArray());
 }
+
+/// <summary>A drain moved the allocation (or a part of it) from one data center to another at that moment; id and lease end stayed.</summary>
+public sealed record MoveResource(DateTimeOffset At, string From, string To);
 
 public sealed record ReasonResource(RejectionCode Code, string Detail);
 

@@ -66,6 +66,7 @@ public static class BrokerApp
         app.MapHealthChecks(HealthOperations.ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapRequestsApi();
         app.MapFederationApi();
+        app.MapDrainApi();
         app.MapBillingApi();
         app.MapAuditApi();
         app.MapBrokerMetrics();

@@ -27,6 +27,7 @@ internal static class ApiRoutes
             "/v1/providers/{id}/datacenters" or "/v1/billing/providers/{id}" => route.Pattern.Replace("{id}", world.Id("home"), StringComparison.Ordinal),
             "/v1/billing/tenants/{id}" => route.Pattern.Replace("{id}", world.Id("a"), StringComparison.Ordinal),
             "/v1/datacenters/{dc}/pools/{resource}" => $"/v1/datacenters/{world.Id("dc")}/pools/{world.Resource("storage.ssd")}",
+            "/v1/datacenters/{dc}/drain/" => $"/v1/datacenters/{world.Id("dc")}/drain",
             "/openapi/{documentName}.json" => "/openapi/v1.json",
             "/scalar" => "/scalar/v1",
             "/dashboard" => "/dashboard/",
@@ -38,6 +39,7 @@ internal static class ApiRoutes
             "POST /v1/requests/{id}/renew" => new { lease = "P1D" },
             "PUT /v1/datacenters/{dc}/pools/{resource}" => new { total = 1_000_000 },
             "PUT /v1/federation" => new { },
+            "POST /v1/datacenters/{dc}/drain/" => new { reason = "maintenance" },
             _ => (object?)null,
         };
         var message = new HttpRequestMessage(new HttpMethod(route.Method), path);

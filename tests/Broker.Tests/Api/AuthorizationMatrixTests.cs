@@ -23,6 +23,10 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["GET /v1/providers/{id}/datacenters"] = [401, 401, 403, 403, 200, 403, 200],
         ["PUT /v1/datacenters/{dc}/pools/{resource}"] = [401, 401, 403, 403, 200, 403, 403],
         ["PUT /v1/federation"] = [401, 401, 403, 403, 403, 403, 200],
+        // The owner's admin starts the drain (202), the federation admin finds it running (200).
+        ["POST /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 202, 403, 200],
+        ["GET /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 200, 403, 200],
+        ["DELETE /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 200, 403, 200],
         ["GET /v1/billing/providers/{id}"] = [401, 401, 403, 403, 200, 403, 200],
         ["GET /v1/billing/tenants/{id}"] = [401, 401, 200, 403, 200, 403, 200],
         ["GET /v1/audit/"] = [401, 401, 200, 200, 200, 200, 200],

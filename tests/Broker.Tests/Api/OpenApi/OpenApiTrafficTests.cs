@@ -76,6 +76,20 @@ public sealed class OpenApiTrafficTests(BrokerFixture broker) : IDisposable
         await CallAsync(otherAdmin, HttpMethod.Put, $"/v1/datacenters/{dc}/pools/{ssd}", new { total = 10 }, HttpStatusCode.Forbidden);
         await CallAsync(admin, HttpMethod.Put, "/v1/datacenters/nowhere/pools/storage.ssd", new { total = 10 }, HttpStatusCode.NotFound);
 
+        var drain = $"/v1/datacenters/{dc}/drain";
+        await CallAsync(otherAdmin, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.Forbidden);
+        await CallAsync(admin, HttpMethod.Post, drain, new { reason = new string('r', 300) }, HttpStatusCode.BadRequest);
+        await CallAsync(admin, HttpMethod.Post, "/v1/datacenters/nowhere/drain", new { reason = "maintenance" }, HttpStatusCode.NotFound);
+        await CallAsync(admin, HttpMethod.Get, drain, null, HttpStatusCode.OK);
+        await CallAsync(admin, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.Accepted);
+        await CallAsync(federation, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.OK);
+        await CallAsync(federation, HttpMethod.Get, drain, null, HttpStatusCode.OK);
+        await CallAsync(a, HttpMethod.Get, drain, null, HttpStatusCode.Forbidden);
+        await CallAsync(federation, HttpMethod.Get, "/v1/datacenters/nowhere/drain", null, HttpStatusCode.NotFound);
+        await CallAsync(otherAdmin, HttpMethod.Delete, drain, null, HttpStatusCode.Forbidden);
+        await CallAsync(federation, HttpMethod.Delete, "/v1/datacenters/nowhere/drain", null, HttpStatusCode.NotFound);
+        await CallAsync(admin, HttpMethod.Delete, drain, null, HttpStatusCode.OK);
+
         await CallAsync(federation, HttpMethod.Put, "/v1/federation", new { }, HttpStatusCode.OK);
         await CallAsync(federation, HttpMethod.Put, "/v1/federation", new { tenants = new[] { new { id = "Not An Id", homeProvider = home } } }, HttpStatusCode.BadRequest);
         await CallAsync(federation, HttpMethod.Put, "/v1/federation", "{\"providers\": \"" + new string('x', 1_100_000) + "\"}", HttpStatusCode.RequestEntityTooLarge);
