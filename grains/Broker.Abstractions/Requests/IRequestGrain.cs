@@ -53,7 +53,27 @@ public interface IRequestGrain : IGrainWithStringKey
     /// </summary>
     [Alias("MoveAsync")]
     Task<MoveOutcome> MoveAsync(string dataCenter);
+
+    /// <summary>
+    /// A reservation started: the request is recorded as allocated, from the window's start until its end, at the place
+    /// the reservation booked (its data center holds the allocation already). Idempotent.
+    /// </summary>
+    [Alias("AdoptAsync")]
+    Task<RequestSnapshot?> AdoptAsync(AdoptCommand command);
 }
+
+/// <summary>What a started reservation hands its request.</summary>
+[GenerateSerializer, Immutable, Alias("broker.adopt-command")]
+public sealed record AdoptCommand(
+    [property: Id(0)] string Tenant,
+    [property: Id(1)] string HomeProvider,
+    [property: Id(2)] RequestSpec Spec,
+    [property: Id(3)] Allocation Allocation,
+    [property: Id(4)] DateTimeOffset Start,
+    [property: Id(5)] DateTimeOffset End,
+    [property: Id(6)] string Reservation,
+    [property: Id(7)] AuditActor By,
+    [property: Id(8)] bool QuotaHeld);
 
 public enum MoveKind
 {
@@ -112,6 +132,8 @@ public enum RenewKind
     NotFound = 1,
     /// <summary>The request is not allocated (still negotiating, rejected, released or expired).</summary>
     NotAllocated = 2,
+    /// <summary>The longer lease would take capacity reserved for a window ahead; the lease stays as it was.</summary>
+    CapacityReserved = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("broker.renew-outcome")]

@@ -238,20 +238,28 @@ public sealed partial class DataCenterGrain(
         }
     }
 
-    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt)
+    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt) =>
+        await ExtendLeaseAsync(requestId, leaseExpiresAt) == LeaseExtension.Extended;
+
+    public async Task<LeaseExtension> ExtendLeaseAsync(string requestId, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Renew(requestId, leaseExpiresAt))
+        var answer = _book.TryExtend(requestId, leaseExpiresAt);
+        if (answer == LeaseExtension.NotHeld)
         {
             // "Not held here" ends the request: it must not come from the memory of an activation the cluster moved past
             // (the fault run saw a request expire 0.1 s after its allocation, told so by a cut-off silo's old activation).
             await StepDownIfOvertakenAsync();
-            return false;
+            return answer;
         }
 
-        await _commit.CommitAsync();
-        WakeUpBy(leaseExpiresAt);
-        return true;
+        if (answer == LeaseExtension.Extended)
+        {
+            await _commit.CommitAsync();
+            WakeUpBy(leaseExpiresAt);
+        }
+
+        return answer;
     }
 
     private Offer Describe(DataCenterRegistration registration, Guid holdId, RequestItem[] items, DateTimeOffset expiresAt) => new()
@@ -299,7 +307,7 @@ public sealed partial class DataCenterGrain(
             Headroom = change.Headroom ?? existing?.Headroom ?? 0,
             PricePerUnitHour = change.PricePerUnitHour ?? existing?.PricePerUnitHour ?? 0,
         };
-        var inUse = _book.InUse(change.Resource);
+        var inUse = _book.PromisedAtMost(change.Resource);
         if (CapacityBook.CapacityOf(pool) < inUse)
         {
             Audited(PoolChangeKind.InUse, inUse);
@@ -366,6 +374,8 @@ public sealed partial class DataCenterGrain(
             NotifyEnded(ended);
             RequestPublish();
         }
+
+        NotifyStarted();
     }
 
     /// <summary>
@@ -444,7 +454,7 @@ public sealed partial class DataCenterGrain(
     /// <summary>One reminder per data center, registered once per activation while it holds allocations.</summary>
     private async Task ArmScheduleAsync()
     {
-        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0))
+        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0 && _book.ReservedCount == 0))
         {
             return;
         }
@@ -466,7 +476,7 @@ public sealed partial class DataCenterGrain(
             AllocationClaim claim;
             try
             {
-                claim = await GrainFactory.Reference<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
+                claim = await ClaimOfAsync(requestId);
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {

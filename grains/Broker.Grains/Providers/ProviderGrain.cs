@@ -1,13 +1,23 @@
+using Broker.Grains.Time;
 using Broker.Providers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Grains.Providers;
 
-/// <summary>Tracks how much of each partner contract a (home) provider's tenants use right now.</summary>
+/// <summary>
+/// Tracks how much of each partner contract a (home) provider's tenants use right now, and how much reservations book
+/// for windows ahead: an allocation's use counts from now on as if it lasted (its renewals are not this grain's to
+/// know), a window only within itself, so at every moment ahead use plus booked windows stay within the contract.
+/// </summary>
 public sealed class ProviderGrain(
-    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state) : Grain, IProviderGrain
+    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state,
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IProviderGrain
 {
     // Units in use per (partner, resource), kept beside the reservations so a reserve costs the claims, not a pass over all.
     private readonly Dictionary<(string Partner, string Resource), long> _used = [];
+
+    // Units booked over time per (partner, resource) by reservations' windows.
+    private readonly Dictionary<(string Partner, string Resource), ReservedTimeline> _booked = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -16,19 +26,28 @@ public sealed class ProviderGrain(
             Count(usage, +1);
         }
 
+        foreach (var window in state.State.Windows.Values)
+        {
+            Book(window, +1);
+        }
+
         return Task.CompletedTask;
     }
 
-    public async Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims)
+    public Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims) =>
+        TryReserveContractsUntilAsync(partner, reservationKey, claims, DateTimeOffset.MaxValue);
+
+    public async Task<bool> TryReserveContractsUntilAsync(string partner, string reservationKey, ContractClaim[] claims, DateTimeOffset until)
     {
         if (state.State.Reservations.ContainsKey(reservationKey))
         {
             return true;
         }
 
+        var now = time.GetUtcNow();
         foreach (var claim in claims)
         {
-            if (_used.GetValueOrDefault((partner, claim.Resource)) + claim.Amount > claim.MaxAmount)
+            if (_used.GetValueOrDefault((partner, claim.Resource)) + BookedAhead(partner, claim.Resource, now, until) + claim.Amount > claim.MaxAmount)
             {
                 return false;
             }
@@ -49,6 +68,41 @@ public sealed class ProviderGrain(
 
     public Task AbandonContractAsync(string reservationKey) => RemoveAsync([reservationKey]);
 
+    public async Task<bool> TryReserveContractWindowAsync(string partner, string windowKey, ContractClaim[] claims, DateTimeOffset start, DateTimeOffset end)
+    {
+        if (state.State.Windows.ContainsKey(windowKey))
+        {
+            return true;
+        }
+
+        foreach (var claim in claims)
+        {
+            if (_used.GetValueOrDefault((partner, claim.Resource)) + BookedAhead(partner, claim.Resource, start, end) + claim.Amount > claim.MaxAmount)
+            {
+                return false;
+            }
+        }
+
+        var window = new ContractWindow(claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray(), start, end);
+        state.State.Windows[windowKey] = window;
+        Book(window, +1);
+        await WriteOrStepDownAsync();
+        return true;
+    }
+
+    public async Task StartContractWindowAsync(string windowKey, string reservationKey)
+    {
+        if (!state.State.Windows.Remove(windowKey, out var window))
+        {
+            return;
+        }
+
+        Book(window, -1);
+        state.State.Reservations[reservationKey] = window.Usages;
+        Array.ForEach(window.Usages, u => Count(u, +1));
+        await WriteOrStepDownAsync();
+    }
+
     private async Task RemoveAsync(string[] keys)
     {
         var removed = false;
@@ -57,6 +111,11 @@ public sealed class ProviderGrain(
             if (state.State.Reservations.Remove(key, out var usages))
             {
                 Array.ForEach(usages, u => Count(u, -1));
+                removed = true;
+            }
+            else if (state.State.Windows.Remove(key, out var window))
+            {
+                Book(window, -1);
                 removed = true;
             }
         }
@@ -89,6 +148,22 @@ public sealed class ProviderGrain(
 
     private void Count(ContractUsage usage, int sign) =>
         _used[(usage.Partner, usage.Resource)] = _used.GetValueOrDefault((usage.Partner, usage.Resource)) + (sign * usage.Used);
+
+    private void Book(ContractWindow window, int sign)
+    {
+        foreach (var usage in window.Usages)
+        {
+            if (!_booked.TryGetValue((usage.Partner, usage.Resource), out var timeline))
+            {
+                _booked[(usage.Partner, usage.Resource)] = timeline = new ReservedTimeline();
+            }
+
+            timeline.Add(window.Start, window.End, usage.Used, sign);
+        }
+    }
+
+    private long BookedAhead(string partner, string resource, DateTimeOffset from, DateTimeOffset to) =>
+        _booked.TryGetValue((partner, resource), out var timeline) ? timeline.Most(from, to) : 0;
 }
 
 [GenerateSerializer, Alias("broker.provider-grain-state")]
@@ -96,7 +171,17 @@ public sealed class ProviderGrainState
 {
     /// <summary>Reservation key (request, data center and negotiation) → what it reserved from partner contracts.</summary>
     [Id(0)] public Dictionary<string, ContractUsage[]> Reservations { get; set; } = [];
+
+    /// <summary>Window key (reservation, data center and booking) → the volume a reservation books for its window ahead.</summary>
+    [Id(1)] public Dictionary<string, ContractWindow> Windows { get; set; } = [];
 }
+
+/// <summary>Contract volume booked for a reservation's window [start, end); at start it becomes the request's use.</summary>
+[GenerateSerializer, Immutable, Alias("broker.contract-window")]
+public sealed record ContractWindow(
+    [property: Id(0)] ContractUsage[] Usages,
+    [property: Id(1)] DateTimeOffset Start,
+    [property: Id(2)] DateTimeOffset End);
 
 /// <summary>
 /// A request may hold parts at several partner data centers (when split): one reservation each, and one per negotiation

@@ -33,9 +33,9 @@ internal static class RequestAuditEvents
     private static AuditEvent Event(string eventId, string action, AuditActor? by, string id, RequestRecord record, string outcome, string detail) =>
         new(eventId, action, (by ?? AuditActor.Broker).Name, by?.Credential, record.Tenant, record.HomeProvider, id, outcome, detail);
 
-    private static string Parts(Allocation allocation) =>
+    internal static string Parts(Allocation allocation) =>
         $"tier {Wire.Kebab(allocation.Tier)}: " + string.Join(", ", allocation.Parts.Select(p =>
             string.Create(CultureInfo.InvariantCulture, $"{p.Amount} {p.Resource} at {p.DataCenter} ({p.Provider}, {p.PricePerUnitHour}/unit-hour)")));
 
-    private static string Instant(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
+    internal static string Instant(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
 }

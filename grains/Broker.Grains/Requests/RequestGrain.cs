@@ -200,12 +200,18 @@ public sealed partial class RequestGrain(
         }
 
         var leaseExpiresAt = time.GetUtcNow() + lease;
-        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.Reference<IDataCenterGrain>(dc).RenewAsync(Id, leaseExpiresAt)));
-        if (renewed.Contains(false))
+        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.Reference<IDataCenterGrain>(dc).ExtendLeaseAsync(Id, leaseExpiresAt)));
+        if (renewed.Contains(LeaseExtension.NotHeld))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
             await EndAsync(RequestState.Expired, EndOfHeldLease(), AuditActor.Broker);
             return new RenewOutcome(RenewKind.NotAllocated, _saved);
+        }
+
+        if (renewed.Contains(LeaseExtension.CapacityReserved))
+        {
+            // The lease stays as stored; a part that was extended elsewhere is held longer until the request ends, no more.
+            return new RenewOutcome(RenewKind.CapacityReserved, _saved);
         }
 
         _record.LeaseExpiresAt = leaseExpiresAt;

@@ -66,7 +66,7 @@ public sealed record RequestResource(
         s.CreatedAt,
         s.DecidedAt,
         s.EndedAt,
-        s.Trace.Select(t => new TraceResource(t.DataCenter, t.Provider, t.Outcome, t.Reason, t.Score)).ToArray(),
+        s.Trace.Select(TraceResource.From).ToArray(),
         SpecResource.From(s.Spec),
         s.Moves.Select(m => new MoveResource(m.At, m.From, m.To)).ToArray());
 }
@@ -87,7 +87,10 @@ public sealed record AllocationResource(Tier Tier, string Provider, PartResource
 
 public sealed record PartResource(string DataCenter, string Provider, Tier Tier, string Resource, long Amount, decimal PricePerUnitHour);
 
-public sealed record TraceResource(string DataCenter, string Provider, TraceOutcome Outcome, string? Reason, double? Score);
+public sealed record TraceResource(string DataCenter, string Provider, TraceOutcome Outcome, string? Reason, double? Score)
+{
+    public static TraceResource From(TraceEntry t) => new(t.DataCenter, t.Provider, t.Outcome, t.Reason, t.Score);
+}
 
 /// <summary>The request as the broker understood it, defaults filled in.</summary>
 public sealed record SpecResource(ItemResource[] Items, ConstraintsResource Constraints, string Lease, Priority Priority, bool Splittable)

@@ -1,5 +1,4 @@
 using Broker.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Tests.Drain;
 
@@ -23,7 +22,7 @@ public sealed class DrainRestartTests
         var moves = new MovesFailAfter(MovedBeforeTheCrash);
         World world;
         System.Text.Json.JsonElement beforeCrash;
-        await using (var first = await StartAsync(store, moves))
+        await using (var first = await BrokerOverStore.StartAsync(store, Settings, moves))
         {
             world = await first.Broker.CreateWorldAsync(w =>
             {
@@ -43,7 +42,7 @@ public sealed class DrainRestartTests
             beforeCrash = await Eventually.ReturnsAsync(() => DrainAsync(world), d => d.GetProperty("moved").GetInt64() == MovedBeforeTheCrash && moves.Refused > 0, "three moves made, the fourth failing");
         }
 
-        await using var second = await StartAsync(store, moves: null);
+        await using var second = await BrokerOverStore.StartAsync(store, Settings);
         var again = world.On(second.Broker);
         var resumed = await DrainAsync(again);
         var refused = await again.RequestAsync("t", again.Body("storage.ssd", 1, constraints: new { providers = new { allow = new[] { again.Id("home") } } }));
@@ -56,24 +55,6 @@ public sealed class DrainRestartTests
         Assert.Equal((0L, Requests * 10L + 1), ((await again.PoolAsync("a", "storage.ssd")).Allocated, (await again.PoolAsync("b", "storage.ssd")).Allocated));
     }
 
-    private static async Task<RunningBroker> StartAsync(MemoryRowStore store, MovesFailAfter? moves)
-    {
-        var broker = new BrokerFixture
-        {
-            ExtraSettings = Settings,
-            ExtraServices = services =>
-            {
-                services.AddSingleton<IRowStore>(store);
-                if (moves is not null)
-                {
-                    services.AddSingleton<IIncomingGrainCallFilter>(moves);
-                }
-            },
-        };
-        await broker.InitializeAsync();
-        return new RunningBroker(broker);
-    }
-
     private static string DrainPath(World world) => $"/v1/datacenters/{world.Id("a")}/drain";
 
     private static async Task<System.Text.Json.JsonElement> DrainAsync(World world)
@@ -81,13 +62,6 @@ public sealed class DrainRestartTests
         using var response = await world.Admin("home").GetAsync(DrainPath(world));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await Json.ReadAsync(response);
-    }
-
-    private sealed class RunningBroker(BrokerFixture broker) : IAsyncDisposable
-    {
-        public BrokerFixture Broker => broker;
-
-        public async ValueTask DisposeAsync() => await broker.DisposeAsync();
     }
 
     /// <summary>Lets the first few moves through; every later one fails as a call to a lost silo would.</summary>
