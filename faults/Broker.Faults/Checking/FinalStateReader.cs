@@ -166,7 +166,11 @@ public sealed class FinalStateReader(SiloClients silos, FaultWorld world, TextWr
     private async Task<IEnumerable<ChargeView>> BillAsync(string tenant, string month)
     {
         var bill = await GetOrThrowAsync(0, $"/v1/billing/tenants/{tenant}?period={month}", world.TenantToken(tenant));
-        return bill.GetProperty("requests").EnumerateArray().SelectMany(line => line.GetProperty("entries").EnumerateArray().Select(e => new ChargeView(
+        // Only posted charges: a bill also shows what still runs, accrued up to now (running: true), which is no charge yet
+        // and is posted, split at month ends, when the allocation ends.
+        return bill.GetProperty("requests").EnumerateArray().SelectMany(line => line.GetProperty("entries").EnumerateArray()
+            .Where(e => !(e.TryGetProperty("running", out var running) && running.GetBoolean()))
+            .Select(e => new ChargeView(
             tenant,
             line.GetProperty("requestId").GetString()!,
             e.GetProperty("dataCenter").GetString()!,
