@@ -4,6 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The portal's browser tests need Chromium (Debian) and axe-core (npm); installed once, nothing when already there.
+if ! bash tests/portal-tools/install.sh; then
+  echo "tests/portal-tools/install.sh failed: the portal tests will fail" >&2
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

@@ -89,24 +89,25 @@ public static class FederationApi
     public static async Task<Results<Ok<PoolResource>, Created<PoolResource>, ProblemHttpResult>> SetPoolAsync(
         string dc, string resource, HttpRequest http, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (!federation.Current.DataCenterOwners.TryGetValue(dc, out var owner))
+        if (MayNotChangePools(dc, user, federation) is { } refused)
         {
-            return Problems.NotFound($"there is no data center '{dc}'");
-        }
-
-        var caller = user.Caller();
-        if (caller.Kind != PrincipalKind.ProviderAdmin || caller.ProviderId != owner)
-        {
-            return Problems.Forbidden($"only the admins of '{owner}' may change its pools");
+            return refused;
         }
 
         var (body, problem) = await JsonBody.ReadAsync<PoolChangeBody>(http, cancellationToken);
-        if (problem is not null)
+        return problem ?? await ChangePoolAsync(dc, resource, body!, user, federation, grains);
+    }
+
+    /// <summary><c>PUT /v1/datacenters/{dc}/pools/{resource}</c> once the body is read (the portal's pool form comes here too).</summary>
+    public static async Task<Results<Ok<PoolResource>, Created<PoolResource>, ProblemHttpResult>> ChangePoolAsync(
+        string dc, string resource, PoolChangeBody body, ClaimsPrincipal user, FederationRegistry federation, IGrainFactory grains)
+    {
+        if (MayNotChangePools(dc, user, federation) is { } refused)
         {
-            return problem;
+            return refused;
         }
 
-        var errors = PoolChangeErrors(resource, body!);
+        var errors = PoolChangeErrors(resource, body);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -114,7 +115,7 @@ public static class FederationApi
 
         // Through the federation, which keeps the pool's one definition; the data center guards what is in use.
         var result = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton)
-            .SetPoolAsync(dc, new PoolChange(resource, body!.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
+            .SetPoolAsync(dc, new PoolChange(resource, body.Total!.Value, body.Headroom, body.PricePerUnitHour, user.Actor()));
         return result.Kind switch
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
@@ -135,6 +136,20 @@ public static class FederationApi
 
         var outcome = await upserter.UpsertAsync(body!.ToDocument(), user.Actor());
         return outcome.Errors.Count > 0 ? Problems.Invalid(outcome.Errors) : TypedResults.Ok(new FederationUpsertResource(outcome.Version));
+    }
+
+    /// <summary>Why the caller may not change the pools of <paramref name="dc"/> (only the owning provider's admins may), or null.</summary>
+    private static ProblemHttpResult? MayNotChangePools(string dc, ClaimsPrincipal user, FederationRegistry federation)
+    {
+        if (!federation.Current.DataCenterOwners.TryGetValue(dc, out var owner))
+        {
+            return Problems.NotFound($"there is no data center '{dc}'");
+        }
+
+        var caller = user.Caller();
+        return caller.Kind != PrincipalKind.ProviderAdmin || caller.ProviderId != owner
+            ? Problems.Forbidden($"only the admins of '{owner}' may change its pools")
+            : null;
     }
 
     /// <summary>

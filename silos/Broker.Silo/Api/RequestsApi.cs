@@ -56,19 +56,38 @@ public static class RequestsApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        var caller = user.Caller();
-        if (idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey))
-        {
-            return Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters");
-        }
-
         var (body, problem) = await JsonBody.ReadAsync<CreateRequestBody>(http, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (spec, errors) = RequestValidation.ToSpec(body!, resource => IsKnownResource(resource, federation, directory));
+        var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
+        return await SubmitAsync(body!, idempotencyKey, respondAsync, http.HttpContext, user, grains, federation, directory, options);
+    }
+
+    /// <summary>
+    /// Validates a request body and submits it: the whole of <c>POST /v1/requests</c> once the body is read, so that the
+    /// portal's order form goes through exactly the API's validation and decision.
+    /// </summary>
+    public static async Task<Results<Created<RequestResource>, Accepted<RequestResource>, Ok<RequestResource>, ProblemHttpResult>> SubmitAsync(
+        CreateRequestBody body,
+        string? idempotencyKey,
+        bool respondAsync,
+        HttpContext http,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        FederationRegistry federation,
+        CapacityDirectory directory,
+        IOptions<BrokerOptions> options)
+    {
+        var caller = user.Caller();
+        if (idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey))
+        {
+            return Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters");
+        }
+
+        var (spec, errors) = RequestValidation.ToSpec(body, resource => IsKnownResource(resource, federation, directory));
         if (spec is null)
         {
             return Problems.Invalid(errors);
@@ -76,7 +95,6 @@ public static class RequestsApi
 
         var id = idempotencyKey is null ? RequestIds.New() : RequestIds.FromIdempotencyKey(caller.TenantId!, idempotencyKey);
         var grain = grains.Reference<IRequestGrain>(id);
-        var respondAsync = http.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
         var budget = respondAsync ? TimeSpan.Zero : options.Value.DecisionWaitBudget;
         var outcome = await grain.SubmitAsync(new SubmitCommand(caller.TenantId!, caller.ProviderId!, spec, user.Actor()), budget);
         var location = $"/v1/requests/{id}";
@@ -87,7 +105,7 @@ public static class RequestsApi
             case SubmitKind.Existing:
                 return TypedResults.Ok(RequestResource.From(outcome.Request!));
             case SubmitKind.Throttled:
-                http.HttpContext.Response.Headers.RetryAfter = "1";
+                http.Response.Headers.RetryAfter = "1";
                 return Problems.TooManyRequests("too-many-negotiations", "this tenant has as many requests negotiating as it may; retry when some are decided");
         }
 
@@ -164,13 +182,14 @@ public static class RequestsApi
         string id, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<RenewBody>(http, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        return problem ?? await RenewLeaseAsync(id, body!, user, grains);
+    }
 
+    /// <summary><c>POST /v1/requests/{id}/renew</c> once the body is read (the portal's Renew button comes here too).</summary>
+    public static async Task<Results<Ok<RequestResource>, ProblemHttpResult>> RenewLeaseAsync(string id, RenewBody body, ClaimsPrincipal user, IGrainFactory grains)
+    {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var lease = RequestValidation.ValidateLease(body!.Lease, "lease", errors);
+        var lease = RequestValidation.ValidateLease(body.Lease, "lease", errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Broker.Grains.Federation;
+using Broker.Silo.Portal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -8,8 +9,8 @@ namespace Broker.Silo.Auth;
 
 public static class AuthServiceCollectionExtensions
 {
-    private const string SelectorScheme = "Broker";
-    private const string OidcScheme = "Oidc";
+    public const string SelectorScheme = "Broker";
+    public const string OidcScheme = "Oidc";
 
     /// <summary>
     /// Bearer tokens from the federation file, optionally JWTs of an OpenID Connect issuer (<see cref="OidcOptions"/>),
@@ -22,7 +23,7 @@ public static class AuthServiceCollectionExtensions
         var authentication = services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, null, selector =>
             {
-                selector.ForwardDefaultSelector = context => oidc.Enabled && LooksLikeJwt(context.Request.Headers.Authorization) ? OidcScheme : BearerTokenHandler.SchemeName;
+                selector.ForwardDefaultSelector = context => oidc.Enabled && CallerTokens.LooksLikeJwt(CallerTokens.Read(context.Request)) ? OidcScheme : BearerTokenHandler.SchemeName;
                 selector.ForwardChallenge = BearerTokenHandler.SchemeName;
                 selector.ForwardForbid = BearerTokenHandler.SchemeName;
             })
@@ -57,6 +58,16 @@ public static class AuthServiceCollectionExtensions
         };
         jwt.Events = new JwtBearerEvents
         {
+            // The portal's JWT is in its session cookie; everywhere else the handler reads the Authorization header itself.
+            OnMessageReceived = context =>
+            {
+                if (PortalSession.Covers(context.Request.Path))
+                {
+                    context.Token = PortalSession.TokenOf(context.Request);
+                }
+
+                return Task.CompletedTask;
+            },
             OnTokenValidated = context =>
             {
                 var federation = context.HttpContext.RequestServices.GetRequiredService<FederationRegistry>().Current;
@@ -74,8 +85,4 @@ public static class AuthServiceCollectionExtensions
         };
     }
 
-    private static bool LooksLikeJwt(string? authorization) =>
-        authorization is not null
-        && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-        && authorization.AsSpan(7).Count('.') == 2;
 }

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Broker.Silo.Auth;
 
 /// <summary>
-/// Authenticates the static bearer tokens of the federation file. Browsers reach the dashboard with
-/// Basic authentication (any user name, the token as password), since they cannot send a bearer token.
+/// Authenticates the static bearer tokens of the federation file, as <see cref="CallerTokens"/> finds them. Browsers reach
+/// the dashboard with Basic authentication (any user name, the token as password), since they cannot send a bearer token.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -57,17 +57,10 @@ public sealed class BearerTokenHandler(
 
     private string? ReadToken()
     {
-        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
-        {
-            return null;
-        }
-
-        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            return header.Parameter;
-        }
-
-        if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && Request.Path.StartsWithSegments("/dashboard"))
+        if (Request.Path.StartsWithSegments("/dashboard")
+            && AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
+            && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
+            && !string.IsNullOrEmpty(header.Parameter))
         {
             try
             {
@@ -81,6 +74,6 @@ public sealed class BearerTokenHandler(
             }
         }
 
-        return null;
+        return CallerTokens.Read(Request);
     }
 }

@@ -34,10 +34,8 @@ public static class Callers
     }
 
     /// <summary>The principal behind an authenticated request.</summary>
-    public static Principal Caller(this ClaimsPrincipal user) => new(
-        Enum.Parse<PrincipalKind>(user.FindFirstValue(KindClaim) ?? throw new InvalidOperationException("The endpoint requires authentication.")),
-        user.FindFirstValue(TenantClaim),
-        user.FindFirstValue(ProviderClaim));
+    public static Principal Caller(this ClaimsPrincipal user) =>
+        user.TryCaller() ?? throw new InvalidOperationException("The endpoint requires authentication.");
 
     /// <summary>
     /// A static token named by the start of its SHA-256 — the <c>tokenSha256</c> of its entry in the federation file —
@@ -59,6 +57,10 @@ public static class Callers
         };
         return new AuditActor(name, user.FindFirstValue(CredentialClaim));
     }
+
+    /// <summary>The principal behind a request, or null when it is not authenticated (the portal's open pages).</summary>
+    public static Principal? TryCaller(this ClaimsPrincipal user) =>
+        Enum.TryParse<PrincipalKind>(user.FindFirstValue(KindClaim), out var kind) ? new Principal(kind, user.FindFirstValue(TenantClaim), user.FindFirstValue(ProviderClaim)) : null;
 
     public static bool IsKind(ClaimsPrincipal user, PrincipalKind kind) => user.FindFirstValue(KindClaim) == kind.ToString();
 

@@ -5,13 +5,14 @@ using Broker.Silo.Auth;
 using Broker.Silo.Hosting.Telemetry;
 using Broker.Silo.Json;
 using Broker.Silo.OpenApi;
+using Broker.Silo.Portal;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 namespace Broker.Silo.Hosting;
 
 /// <summary>
-/// Composes the silo: Orleans with the broker's grains, the v1 HTTP API, its reference pages, the
+/// Composes the silo: Orleans with the broker's grains, the v1 HTTP API, its reference pages, the portal, the
 /// dashboard and the Prometheus scrape. <c>Program</c> and the tests build the same application; tests only swap settings and the clock.
 /// </summary>
 public static class BrokerApp
@@ -52,11 +53,15 @@ public static class BrokerApp
         builder.Services.AddBrokerAuth(builder.Configuration);
         builder.Services.AddTenantRateLimits();
         builder.Services.AddBrokerOpenApi();
+        builder.Services.AddBrokerPortal();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
         customize?.Invoke(builder);
 
         var app = builder.Build();
         app.UseBrokerErrors();
+        app.UseBrokerPortal();
+        // Routing after the portal's status code pages, so that a page they re-execute is routed anew.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -69,6 +74,7 @@ public static class BrokerApp
         app.MapBillingApi();
         app.MapAuditApi();
         app.MapBrokerMetrics();
+        app.MapBrokerPortal();
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Callers.FederationAdminPolicy);
         return app;
     }

@@ -32,6 +32,7 @@ public sealed class StartupBanner(
         {
             "",
             $"Broker is running at {url}",
+            $"  Portal         {url}/portal (sign in with a token)",
             $"  API reference  {url}/scalar/v1      OpenAPI  {url}/openapi/v1.json",
             $"  Dashboard      {url}/dashboard/     Health   {url}/health/ready",
             $"  Metrics        {url}/metrics (Prometheus text; the federation admin's token unless Broker:Metrics:AllowAnonymous)",

@@ -49,12 +49,13 @@ internal static class ApiRoutes
         return message;
     }
 
-    // The dashboard and the API reference page map many routes of their own (assets too); each shares one rule.
+    // The dashboard, the API reference page and the portal map many routes of their own (assets too); each shares one rule.
     private static string Pattern(string raw)
     {
         var path = raw.StartsWith('/') ? raw : "/" + raw;
         return path.StartsWith("/dashboard", StringComparison.Ordinal) ? "/dashboard"
             : path.StartsWith("/scalar", StringComparison.Ordinal) ? "/scalar"
+            : path.StartsWith("/portal", StringComparison.Ordinal) ? "/portal"
             : path;
     }
 }

@@ -34,6 +34,9 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["GET /scalar"] = [200, 200, 200, 200, 200, 200, 200],
         ["GET /dashboard"] = [401, 401, 403, 403, 403, 403, 200],
         ["GET /metrics"] = [401, 401, 403, 403, 403, 403, 200],
+        // The portal reads no Authorization header (only its own session cookie): every bearer caller lands on its sign-in page.
+        // Who may see which portal page is proven in a browser (tests/Broker.Tests/Portal).
+        ["GET /portal"] = [200, 200, 200, 200, 200, 200, 200],
     };
 
     [Fact]
