@@ -141,6 +141,7 @@ public sealed record PortalText
 
     // Bill, statement, settlement.
     public required string BillIntro { get; init; }
+    public required string StillRunning { get; init; }
     public required string ServedBy { get; init; }
     public required string TotalDue { get; init; }
     public required string StatementIntro { get; init; }
@@ -309,7 +310,8 @@ public sealed record PortalText
         Refresh = "Refresh",
         NoRequests = "No requests.",
         AsUnderstood = "The request as the broker understood it",
-        BillIntro = "Usage × time × price, per request and stretch of use.",
+        BillIntro = "Usage × time × price, per request and stretch of use. What still runs is accrued up to now and marked running.",
+        StillRunning = "running",
         ServedBy = "Served by",
         TotalDue = "Total due (EUR)",
         StatementIntro = "What this provider charged others and was charged, per counterparty.",
@@ -475,7 +477,8 @@ public sealed record PortalText
         Refresh = "Neu laden",
         NoRequests = "Keine Anfragen.",
         AsUnderstood = "Die Anfrage, wie der Broker sie verstanden hat",
-        BillIntro = "Menge × Zeit × Preis, je Anfrage und Nutzungsabschnitt.",
+        BillIntro = "Menge × Zeit × Preis, je Anfrage und Nutzungsabschnitt. Was noch läuft, ist bis jetzt berechnet und als laufend markiert.",
+        StillRunning = "laufend",
         ServedBy = "Erbracht von",
         TotalDue = "Fällig (EUR)",
         StatementIntro = "Was dieser Anbieter anderen berechnet hat und was ihm berechnet wurde, je Gegenpartei.",

@@ -48,6 +48,13 @@ public sealed class PortalTenantTests(PortalFixture portal)
         var renewed = (await world.GetAsync("a", id)).Body;
         Assert.Equal(Broker.Clock.GetUtcNow() + TimeSpan.FromDays(7), renewed.GetProperty("leaseExpiresAt").GetDateTimeOffset());
 
+        // While it runs, the bill accrues it up to now and marks the line running: 500 GiB × 2 h × 0.0001 EUR.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bill", Exact = true }).ClickAsync();
+        var runningLine = page.Locator("#bill tbody tr").Filter(new() { HasText = id });
+        Assert.EndsWith(" (running)\t0.0001\t0.1", await runningLine.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("0.1", await page.Locator("#bill-total").InnerTextAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Requests", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = id }).GetByRole(AriaRole.Button, new() { Name = "Release", Exact = true }).ClickAsync();
         Assert.Equal("Released.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Contains("released", await page.GetByRole(AriaRole.Row).Filter(new() { HasText = id }).InnerTextAsync(), StringComparison.Ordinal);
@@ -61,6 +68,7 @@ public sealed class PortalTenantTests(PortalFixture portal)
         Assert.Equal(0.1m, billed.GetProperty("total").GetDecimal());
         Assert.Equal("0.1", await page.Locator("#bill-total").InnerTextAsync());
         Assert.Contains(id, await page.Locator("#bill").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("running", await page.Locator("#bill").InnerTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
