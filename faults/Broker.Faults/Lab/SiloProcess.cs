@@ -33,6 +33,10 @@ public sealed class SiloProcess(string provider, SiloEndpoints endpoints, string
     public void Start()
     {
         var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+
+        // A home of its own, as on a machine of its own: what a silo keeps under its home directory (ASP.NET Core's
+        // default data protection keys, say) is not another silo's, so only what the cluster shares on purpose is shared.
+        start.Environment["HOME"] = System.IO.Directory.CreateDirectory(Path.Combine(logDirectory, $"home-{provider}")).FullName;
         if (networkNamespace is not null)
         {
             // `ip netns exec` enters the namespace and then execs dotnet: the process is the silo itself, so signals reach it.

@@ -54,6 +54,7 @@ public static class BrokerApp
         builder.Services.AddTenantRateLimits();
         builder.Services.AddBrokerOpenApi();
         builder.Services.AddBrokerPortal();
+        builder.Services.AddBrokerKeyRing(broker);
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster", tags: ["ready"]);
         customize?.Invoke(builder);
 
