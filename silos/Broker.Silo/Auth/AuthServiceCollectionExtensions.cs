@@ -20,6 +20,7 @@ public static class AuthServiceCollectionExtensions
     public static IServiceCollection AddBrokerAuth(this IServiceCollection services, IConfiguration configuration)
     {
         var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        oidc.Validate();
         var authentication = services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, null, selector =>
             {
@@ -31,6 +32,11 @@ public static class AuthServiceCollectionExtensions
         if (oidc.Enabled)
         {
             authentication.AddJwtBearer(OidcScheme, jwt => ConfigureJwt(jwt, oidc));
+        }
+
+        if (oidc.PortalSignIn)
+        {
+            authentication.AddPortalOidc(oidc);
         }
 
         services.AddAuthorizationBuilder()
@@ -45,6 +51,7 @@ public static class AuthServiceCollectionExtensions
     {
         jwt.Authority = string.IsNullOrWhiteSpace(oidc.Authority) ? null : oidc.Authority;
         jwt.Audience = oidc.Audience;
+        jwt.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
         jwt.MapInboundClaims = false;
         jwt.TokenValidationParameters = new TokenValidationParameters
         {

@@ -17,6 +17,22 @@ public static class PortalLinks
     public static string SignIn(string? returnUrl = null) =>
         returnUrl is null ? SignInPath : $"{SignInPath}?returnUrl={Uri.EscapeDataString(returnUrl)}";
 
+    /// <summary>The sign-in page's check of the session cookie just set (see <c>Pages/SignIn</c>).</summary>
+    public static string SignInCheck(string? returnUrl) => SignInWith("check", returnUrl);
+
+    /// <summary>Back from the identity provider, the session cookie set: on to <see cref="SignInCheck"/> by a navigation of the portal's own.</summary>
+    public static string SignInHandOff(string? returnUrl) => SignInWith("handoff", returnUrl);
+
+    /// <summary>The redirect sign-in at the identity provider did not succeed.</summary>
+    public const string SignInFailed = SignInPath + "?failed=true";
+
+    /// <summary>Starts the redirect sign-in at the identity provider.</summary>
+    public static string SignInAtProvider(string? returnUrl) =>
+        SignInPath + "?handler=provider" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    private static string SignInWith(string flag, string? returnUrl) =>
+        $"{SignInPath}?{flag}=true" + (IsOwn(returnUrl) ? "&returnUrl=" + Uri.EscapeDataString(returnUrl!) : "");
+
     public static string Request(string id) => $"{Requests}/{Uri.EscapeDataString(id)}";
 
     public static string Bill(string tenant) => $"{Home}/tenants/{Uri.EscapeDataString(tenant)}/bill";

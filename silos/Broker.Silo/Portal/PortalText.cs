@@ -28,6 +28,11 @@ public sealed record PortalText
     public required string SignOut { get; init; }
     public required string TokenRefused { get; init; }
     public required string TokenMissing { get; init; }
+    public required string SignInWithProvider { get; init; }
+    public required string SignInWithTokenInstead { get; init; }
+    public required string ProviderSignInFailed { get; init; }
+    public required string SigningIn { get; init; }
+    public required string Continue { get; init; }
 
     // Navigation.
     public required string Catalogue { get; init; }
@@ -212,6 +217,11 @@ public sealed record PortalText
         SignOut = "Sign out",
         TokenRefused = "This token is not accepted.",
         TokenMissing = "Enter a token.",
+        SignInWithProvider = "Sign in with the identity provider",
+        SignInWithTokenInstead = "Or sign in with a token:",
+        ProviderSignInFailed = "The identity provider did not sign you in. Try again, or sign in with a token.",
+        SigningIn = "Signing you in …",
+        Continue = "Continue",
         Catalogue = "Catalogue",
         Order = "Order",
         Requests = "Requests",
@@ -379,6 +389,11 @@ public sealed record PortalText
         SignOut = "Abmelden",
         TokenRefused = "Dieses Token wird nicht angenommen.",
         TokenMissing = "Bitte ein Token eingeben.",
+        SignInWithProvider = "Beim Identitätsanbieter anmelden",
+        SignInWithTokenInstead = "Oder mit einem Token anmelden:",
+        ProviderSignInFailed = "Der Identitätsanbieter hat die Anmeldung nicht abgeschlossen. Bitte erneut versuchen oder mit einem Token anmelden.",
+        SigningIn = "Anmeldung läuft …",
+        Continue = "Weiter",
         Catalogue = "Katalog",
         Order = "Bestellen",
         Requests = "Anfragen",

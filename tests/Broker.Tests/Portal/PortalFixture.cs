@@ -8,13 +8,13 @@ namespace Broker.Tests.Portal;
 /// running axe-core), as the portal must work without it — shared by the portal tests. <c>tests/portal-tools/install.sh</c> installs Chromium and
 /// axe-core first (it does nothing when they are there).
 /// </summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
-    public BrokerFixture Broker { get; } = new();
+    public BrokerFixture Broker { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -27,13 +27,17 @@ public sealed class PortalFixture : IAsyncLifetime
         var (exitCode, output) = await Shell.ExecAsync(null, TimeSpan.FromMinutes(15), "bash", Path.Combine(tools, "install.sh"));
         Assert.True(exitCode == 0, $"tests/portal-tools/install.sh failed ({exitCode}): {output}");
         AxeSource = await File.ReadAllTextAsync(Path.Combine(tools, "node_modules", "axe-core", "axe.min.js"));
+        Broker = new() { ExtraSettings = await BrokerSettingsAsync() };
         await Broker.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
         // As root (CI) Chromium refuses to start with its sandbox; the pages it opens are the broker's own on loopback.
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"], Timeout = 60_000 });
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Settings for a broker of its own, made once what they name (an issuer, say) has started.</summary>
+    protected virtual Task<string[]> BrokerSettingsAsync() => Task.FromResult<string[]>([]);
+
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -41,7 +45,10 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await Broker.DisposeAsync();
+        if (Broker is not null)
+        {
+            await Broker.DisposeAsync();
+        }
     }
 
     /// <summary>
