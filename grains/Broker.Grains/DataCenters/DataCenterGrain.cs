@@ -146,6 +146,11 @@ public sealed partial class DataCenterGrain(
             return Task.FromResult(OfferResult.Declined(DeclineReasons.NotRegistered));
         }
 
+        if (_head.Draining)
+        {
+            return Task.FromResult(OfferResult.Declined(DeclineReasons.Draining));
+        }
+
         var now = time.GetUtcNow();
         Purge(now);
         var (hold, reason) = _book.TryHold(request, now + negotiation.Value.HoldTtl);
@@ -167,6 +172,11 @@ public sealed partial class DataCenterGrain(
             return OfferResult.Declined(DeclineReasons.NotRegistered);
         }
 
+        if (_head.Draining)
+        {
+            return OfferResult.Declined(DeclineReasons.Draining);
+        }
+
         Purge(time.GetUtcNow());
         var (allocation, reason) = _book.TryAllocate(request, leaseExpiresAt);
         if (allocation is null)
@@ -184,7 +194,7 @@ public sealed partial class DataCenterGrain(
     public async Task<bool> ConfirmAsync(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
+        if (RefusedWhileDraining(holdId, requestId, attempt) || !_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
         {
             RequestPublish();
             return false;
@@ -242,20 +252,28 @@ public sealed partial class DataCenterGrain(
         }
     }
 
-    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt)
+    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt) =>
+        await ExtendLeaseAsync(requestId, leaseExpiresAt) == LeaseExtension.Extended;
+
+    public async Task<LeaseExtension> ExtendLeaseAsync(string requestId, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Renew(requestId, leaseExpiresAt))
+        var answer = _book.TryExtend(requestId, leaseExpiresAt);
+        if (answer == LeaseExtension.NotHeld)
         {
             // "Not held here" ends the request: it must not come from the memory of an activation the cluster moved past
             // (the fault run saw a request expire 0.1 s after its allocation, told so by a cut-off silo's old activation).
             await StepDownIfOvertakenAsync();
-            return false;
+            return answer;
         }
 
-        await _commit.CommitAsync();
-        WakeUpBy(leaseExpiresAt);
-        return true;
+        if (answer == LeaseExtension.Extended)
+        {
+            await _commit.CommitAsync();
+            WakeUpBy(leaseExpiresAt);
+        }
+
+        return answer;
     }
 
     private Offer Describe(DataCenterRegistration registration, Guid holdId, RequestItem[] items, DateTimeOffset expiresAt) => new()
@@ -303,7 +321,7 @@ public sealed partial class DataCenterGrain(
             Headroom = change.Headroom ?? existing?.Headroom ?? 0,
             PricePerUnitHour = change.PricePerUnitHour ?? existing?.PricePerUnitHour ?? 0,
         };
-        var inUse = _book.InUse(change.Resource);
+        var inUse = _book.PromisedAtMost(change.Resource);
         if (CapacityBook.CapacityOf(pool) < inUse)
         {
             Audited(PoolChangeKind.InUse, inUse);
@@ -370,6 +388,8 @@ public sealed partial class DataCenterGrain(
             NotifyEnded(ended);
             RequestPublish();
         }
+
+        NotifyStarted();
     }
 
     /// <summary>
@@ -448,7 +468,7 @@ public sealed partial class DataCenterGrain(
     /// <summary>One reminder per data center, registered once per activation while it holds allocations.</summary>
     private async Task ArmScheduleAsync()
     {
-        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0))
+        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0 && _book.ReservedCount == 0))
         {
             return;
         }
@@ -475,7 +495,7 @@ public sealed partial class DataCenterGrain(
             AllocationClaim claim;
             try
             {
-                claim = await GrainFactory.Reference<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
+                claim = await ClaimOfAsync(requestId);
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {
@@ -539,6 +559,7 @@ public sealed partial class DataCenterGrain(
         {
             HostSilo = silo.SiloAddress.ToString(),
             HostProvider = host.Provider,
+            Draining = _head.Draining,
         };
     }
 

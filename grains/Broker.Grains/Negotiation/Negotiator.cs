@@ -24,8 +24,9 @@ public sealed class Negotiator(
     private static readonly Tier[] TierOrder = [Tier.Home, Tier.Federation, Tier.Partner];
 
     // attempt names this negotiation of the request at the data centers (what it confirms is its own to keep or give back);
-    // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm).
-    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, Guid attempt, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent)
+    // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm); scope,
+    // for a move, keeps the data centers the request is in out and fixes the lease end.
+    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, Guid attempt, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent, NegotiationScope? scope = null)
     {
         // On a silo that has just joined, this request may be the first thing it does: never judge it by an empty view.
         // It fails as a fault (the client gets 503 and retries; a stored request resumes) — waiting here instead held
@@ -37,8 +38,8 @@ public sealed class Negotiator(
 
         var settings = options.Value;
         var view = federation.Current;
-        var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);
-        var round = new NegotiationRound(requestId, attempt, homeProvider, spec, selector, grains, time, view, recordIntent);
+        var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights, scope?.Excluded);
+        var round = new NegotiationRound(requestId, attempt, homeProvider, spec, selector, grains, time, view, recordIntent, scope?.LeaseExpiresAt);
 
         // No compensation here on a fault: every confirm was recorded first, and the request releases those.
         return await NegotiateAsync(round, selector, spec, settings);

@@ -18,11 +18,12 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
         var ofA = await EveryStateAsync(world, "a");
         string[] secretsOfB = [world.Id("b"), Callers.StaticToken(world.Token("b")), world.Token("b"), .. ofB];
 
+        var reservationId = await ApiRoutes.ReserveAsync(world);
         var answered = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var route in ApiRoutes.All(broker.Services).DistinctBy(ApiRoutes.Key))
         {
             var requestId = (await world.RequestAsync("a", world.Body("storage.ssd", 1))).Body.GetProperty("id").GetString()!;
-            using var message = ApiRoutes.Message(route, world, requestId);
+            using var message = ApiRoutes.Message(route, world, requestId, reservationId);
             using var response = await world.Tenant("a").SendAsync(message);
             if (response.IsSuccessStatusCode)
             {
@@ -34,7 +35,7 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
         // Not vacuous: the answers that are about a's own requests do name them.
         Assert.All(["GET /v1/requests/", "GET /v1/audit/", "GET /v1/billing/tenants/{id}"], key => Assert.Contains(ofA[1], answered[key], StringComparison.Ordinal));
-        Assert.Equal(13, answered.Count);
+        Assert.Equal(17, answered.Count);
     }
 
     [Theory]
