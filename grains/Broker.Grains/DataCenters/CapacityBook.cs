@@ -539,6 +539,30 @@ internal sealed class CapacityBook
         return (reservation, null);
     }
 
+    /// <summary>The earliest start of a reservation booked here whose window has not begun (stale entries of cancelled ones are dropped).</summary>
+    public DateTimeOffset? NextStart()
+    {
+        while (_starts.TryPeek(out var reservationId, out var due))
+        {
+            if (_reserved.TryGetValue(reservationId, out var reserved) && reserved.Start == due)
+            {
+                return due;
+            }
+
+            _starts.Dequeue();
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The reservation an ended allocation was made from while its request has not recorded it yet (the window began and
+    /// ended before the reservation heard of its start, say while nobody ran this data center): the reservation's to
+    /// record as its request, not the request's (which knows nothing of it) to give back.
+    /// </summary>
+    public string? UnrecordedReservationOf(string requestId) =>
+        _unacknowledged.ContainsKey(requestId) && _ended.TryGetValue(requestId, out var ended) ? ended.Reservation : null;
+
     /// <summary>Whether the request's allocation made from a reservation is held here (live or ended, not yet released).</summary>
     public bool Holds(string requestId) => _allocations.ContainsKey(requestId) || _ended.ContainsKey(requestId);
 

@@ -6,6 +6,7 @@ using Broker.Grains.Placement;
 using Broker.Grains.Storage;
 using Broker.Grains.Telemetry;
 using Broker.Requests;
+using Broker.Reservations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public sealed partial class DataCenterGrain(
     private IGrainTimer _endWakeUp = null!;
     private DateTimeOffset? _endWakeUpAt;
     private bool _reminderArmed;
+    private DateTimeOffset? _reminderAlignedTo;
     private IGrainTimer? _homeWatch;
     private long _summaryVersion;
     private bool _publishing;
@@ -422,7 +424,17 @@ public sealed partial class DataCenterGrain(
 
         foreach (var requestId in requests)
         {
-            GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+            if (_book.UnrecordedReservationOf(requestId) is { } reservation)
+            {
+                // Its request does not exist yet: the reservation records it (allocated from the window's start), which
+                // acknowledges the row; the next telling of the end then reaches that request. Told to the request now,
+                // the row would be given back and the reservation never become anything (it stayed confirmed for good).
+                GrainFactory.Reference<IReservationGrain>(reservation).StartedAsync(Id).Ignore();
+            }
+            else
+            {
+                GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+            }
         }
     }
 
@@ -465,16 +477,27 @@ public sealed partial class DataCenterGrain(
         _endWakeUp.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>One reminder per data center, registered once per activation while it holds allocations.</summary>
+    /// <summary>
+    /// One reminder per data center, registered once per activation while it holds allocations or bookings — and, while
+    /// a reservation's start is at most a day ahead, registered again so that its ticks fall on the earliest start. So
+    /// after a whole-cluster restart that ended before a start, the data center wakes at that start, not up to a period
+    /// later (a window shorter than the period could otherwise have ended before anyone ran its data center).
+    /// </summary>
     private async Task ArmScheduleAsync()
     {
-        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0 && _book.ReservedCount == 0))
+        var now = time.GetUtcNow();
+        var start = _book.NextStart();
+        var alignTo = start is { } s && s > now && s - now <= LongestWait ? start : null;
+        if ((_reminderArmed && alignTo == _reminderAlignedTo) || (alignTo is null && (_reminderArmed
+            || (_book.Allocations.Count == 0 && _book.Ended.Count == 0 && _book.ReservedCount == 0))))
         {
             return;
         }
 
-        await this.RegisterOrUpdateReminder(ScheduleReminder, ScheduleReminderPeriod, ScheduleReminderPeriod);
+        // The reminder service runs on the wall clock: the wait is the broker clock's, the nearest a reminder can be set.
+        await this.RegisterOrUpdateReminder(ScheduleReminder, alignTo is { } due ? due - now : ScheduleReminderPeriod, ScheduleReminderPeriod);
         _reminderArmed = true;
+        _reminderAlignedTo = alignTo;
     }
 
     /// <summary>

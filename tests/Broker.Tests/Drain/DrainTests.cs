@@ -52,8 +52,21 @@ public sealed class DrainTests() : OwnBroker("--Broker:Drain:PassInterval", "00:
 
         Assert.Equal((0L, 500L), ((await world.PoolAsync("a", "storage.ssd")).Allocated, (await world.PoolAsync("b", "storage.ssd")).Allocated));
 
-        // An hour at the new place, then every request released: each is charged at A up to the move and at B from it.
+        // An hour at the new place, then every request released: each is charged at A up to the move and at B from it —
+        // also on the bill while it still runs there (its part at B accrued from the move, not from the decision).
         Broker.Clock.Advance(TimeSpan.FromHours(1));
+        var running = await Json.ReadAsync(await world.Tenant("t").GetAsync($"/v1/billing/tenants/{world.Id("t")}?period=2026-11"));
+        var runningLines = running.GetProperty("requests").EnumerateArray().ToDictionary(l => l.GetProperty("requestId").GetString()!);
+        foreach (var request in requests)
+        {
+            var entries = runningLines[request.GetProperty("id").GetString()!].GetProperty("entries").EnumerateArray()
+                .Select(e => (e.GetProperty("dataCenter").GetString(), e.GetProperty("from").GetDateTimeOffset(), e.GetProperty("to").GetDateTimeOffset(), e.GetProperty("cost").GetDecimal(), e.GetProperty("running").GetBoolean()))
+                .OrderBy(e => e.Item2)
+                .ToArray();
+            Assert.Equal([(world.Id("a"), decided, movedAt, 100 * PriceAtA * 2, false), (world.Id("b"), movedAt, movedAt.AddHours(1), 100 * PriceAtB * 1, true)], entries);
+        }
+
+        Assert.Equal(5 * ((100 * PriceAtA * 2) + (100 * PriceAtB)), running.GetProperty("total").GetDecimal());
         foreach (var request in requests)
         {
             Assert.Equal(HttpStatusCode.OK, (await world.Tenant("t").DeleteAsync($"/v1/requests/{request.GetProperty("id").GetString()}")).StatusCode);
