@@ -20,4 +20,8 @@ public static class ApiEnums
         value = default;
         return false;
     }
+
+    /// <summary>The values a query may name, as the API spells them, the default (<c>None</c>, where an enum has one) left out.</summary>
+    public static string Listed<T>() where T : struct, Enum =>
+        string.Join(", ", Enum.GetValues<T>().Where(v => !EqualityComparer<T>.Default.Equals(v, default) || v.ToString() != "None").Select(v => Kebab(v)));
 }

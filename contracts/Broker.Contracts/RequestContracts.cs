@@ -58,7 +58,11 @@ public sealed record RequestResource(
     DateTimeOffset? DecidedAt,
     DateTimeOffset? EndedAt,
     TraceResource[] Trace,
-    SpecResource Request);
+    SpecResource Request,
+    MoveResource[] Moves);
+
+/// <summary>A drain moved the allocation (or a part of it) from one data center to another at that moment; id and lease end stayed.</summary>
+public sealed record MoveResource(DateTimeOffset At, string From, string To);
 
 public sealed record ReasonResource(RejectionCode Code, string Detail);
 

@@ -19,6 +19,7 @@ public static class BrokerGrainsServiceCollectionExtensions
         services.AddOptions<NegotiationOptions>().BindConfiguration(NegotiationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestOptions>().BindConfiguration(RequestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataCenters.Drain.DrainOptions>().BindConfiguration(DataCenters.Drain.DrainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RequestOptions>>((collection, requests) =>
         {
             // Idle request grains are looked for every quantum; the quantum must stay below every collection age.

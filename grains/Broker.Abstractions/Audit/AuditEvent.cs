@@ -38,9 +38,18 @@ public static class AuditActions
     public const string PoolChanged = "pool.changed";
     public const string FederationUpserted = "federation.upserted";
 
+    /// <summary>A drain moved a request's allocation, make-before-break.</summary>
+    public const string RequestMoved = "request.moved";
+    public const string DrainStarted = "drain.started";
+    public const string DrainStopped = "drain.stopped";
+    public const string ReservationDecided = "reservation.decided";
+    public const string ReservationStarted = "reservation.started";
+    public const string ReservationCancelled = "reservation.cancelled";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         RequestDecided, RequestRenewed, RequestReleased, RequestExpired, PoolChanged, FederationUpserted,
+        RequestMoved, DrainStarted, DrainStopped, ReservationDecided, ReservationStarted, ReservationCancelled,
     };
 }
 

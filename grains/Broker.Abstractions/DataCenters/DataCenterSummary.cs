@@ -21,6 +21,8 @@ public sealed record DataCenterSummary
     /// <summary>The silo that hosts this data center's grain now, and the provider that silo runs for.</summary>
     [Id(9)] public string? HostSilo { get; init; }
     [Id(10)] public string? HostProvider { get; init; }
+    /// <summary>Being drained: it takes nothing new, so a request does not ask it.</summary>
+    [Id(11)] public bool Draining { get; init; }
 
     public PoolSummary? Pool(string resource) => Array.Find(Pools, p => p.Resource == resource);
 

@@ -18,6 +18,18 @@ public static class DeclineReasons
 
     public const string ContractVolumeExhausted = "contract-volume-exhausted";
 
+    /// <summary>The data center is being drained: it takes nothing new.</summary>
+    public const string Draining = "draining";
+
+    /// <summary>
+    /// It would fit now, but the lease overlaps a window whose capacity is reserved (a reservation ahead): ordinary
+    /// allocations do not take reserved capacity.
+    /// </summary>
+    public const string CapacityReserved = "capacity-reserved";
+
+    /// <summary>A reservation's window has begun already: it is no reservation any more.</summary>
+    public const string WindowStarted = "window-started";
+
     /// <summary>
     /// Another negotiation of the same request holds an allocation here (two activations of one request during a
     /// membership change): not a decline to decide on — the asking negotiation fails as a fault and the retry reaches

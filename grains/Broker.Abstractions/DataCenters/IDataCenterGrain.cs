@@ -54,9 +54,30 @@ public interface IDataCenterGrain : IGrainWithStringKey
     [Alias("AbandonAsync")]
     Task AbandonAsync(string requestId, Guid attempt);
 
-    /// <summary>Moves an allocation's lease end. False if there is no such allocation (any more).</summary>
+    /// <summary>
+    /// Moves an allocation's lease end. False if there is no such allocation (any more), or if the longer lease would
+    /// take capacity reserved for a window ahead (<see cref="ExtendLeaseAsync"/> tells the two apart).
+    /// </summary>
     [Alias("RenewAsync")]
     Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt);
+
+    /// <summary>Moves an allocation's lease end, unless it is not held here or the longer lease would take reserved capacity.</summary>
+    [Alias("ExtendLeaseAsync")]
+    Task<LeaseExtension> ExtendLeaseAsync(string requestId, DateTimeOffset leaseExpiresAt);
+
+    /// <summary>
+    /// Books capacity for a future window [start, end) in this data center's time-aware book, durably before it answers
+    /// (unacknowledged until the reservation has stored its decision): an offer describing it (empty hold id), or a decline.
+    /// </summary>
+    [Alias("ReserveAsync")]
+    Task<OfferResult> ReserveAsync(ReservationAsk ask);
+
+    /// <summary>
+    /// Turns the reservation into its request's allocation if its start has come (the schedule does this by itself; this
+    /// makes sure). True when the request's allocation is held here now.
+    /// </summary>
+    [Alias("StartReservationAsync")]
+    Task<bool> StartReservationAsync(string reservationId);
 
     /// <summary>Changes (or adds) one pool; refuses to shrink below what is allocated and held.</summary>
     [Alias("SetPoolAsync")]
@@ -65,6 +86,28 @@ public interface IDataCenterGrain : IGrainWithStringKey
     /// <summary>The data center's current capacity, per pool.</summary>
     [Alias("GetCapacityAsync")]
     Task<DataCenterSummary?> GetCapacityAsync();
+
+    /// <summary>
+    /// Tells the data center whether it is draining (its drain grain does, durably): while draining it takes no new
+    /// holds or allocations, and shows so in the directory. Idempotent.
+    /// </summary>
+    [Alias("SetDrainingAsync")]
+    Task SetDrainingAsync(bool draining);
+
+    /// <summary>The requests whose allocations are live here: what a drain has to move. One pass over this data center's own allocations.</summary>
+    [Alias("AllocationsToMoveAsync")]
+    Task<string[]> AllocationsToMoveAsync();
+
+    /// <summary>
+    /// Gives back the allocation of a request that a drain moved elsewhere, counted among the drain's moves in the same
+    /// write (so the count is exact across crashes); releasing what is not there is a no-op and counts nothing.
+    /// </summary>
+    [Alias("ReleaseMovedAsync")]
+    Task ReleaseMovedAsync(string requestId);
+
+    /// <summary>How many allocations are live here and were moved away since the drain began, and which of <paramref name="asked"/> hold one.</summary>
+    [Alias("DrainProgressAsync")]
+    Task<DrainProgress> DrainProgressAsync(string[] asked);
 }
 
 /// <summary>A data center as the federation file describes it, with its owner.</summary>
@@ -86,6 +129,33 @@ public sealed record HoldRequest
 
     /// <summary>Which negotiation of the request asks: what it confirms is its own, to keep or give back.</summary>
     [Id(4)] public Guid Attempt { get; init; }
+
+    /// <summary>
+    /// Until when the capacity would be held (the lease end the negotiation will confirm): checked against the windows
+    /// reserved ahead. None: to the end of every reservation.
+    /// </summary>
+    [Id(5)] public DateTimeOffset? Until { get; init; }
+}
+
+/// <summary>A reservation's booking at one data center: its items for the window [start, end).</summary>
+[GenerateSerializer, Immutable, Alias("broker.reservation-ask")]
+public sealed record ReservationAsk
+{
+    [Id(0)] public required string ReservationId { get; init; }
+    [Id(1)] public required RequestItem[] Items { get; init; }
+    [Id(2)] public Domain.Priority Priority { get; init; }
+    [Id(3)] public required DateTimeOffset Start { get; init; }
+    [Id(4)] public required DateTimeOffset End { get; init; }
+    [Id(5)] public Guid Attempt { get; init; }
+}
+
+public enum LeaseExtension
+{
+    Extended = 0,
+    /// <summary>No such allocation here (any more): its lease ended first.</summary>
+    NotHeld = 1,
+    /// <summary>The longer lease would overlap a reserved window that has no room for it; the lease stays as it was.</summary>
+    CapacityReserved = 2,
 }
 
 /// <summary>An offer (with its hold) or a refusal with a reason.</summary>

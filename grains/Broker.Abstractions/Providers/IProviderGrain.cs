@@ -14,11 +14,33 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("TryReserveContractsAsync")]
     Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims);
 
+    /// <summary>
+    /// As <see cref="TryReserveContractsAsync"/> for an allocation held until <paramref name="until"/>: the volume booked
+    /// for windows ahead that it would overlap counts as used.
+    /// </summary>
+    [Alias("TryReserveContractsUntilAsync")]
+    Task<bool> TryReserveContractsUntilAsync(string partner, string reservationKey, ContractClaim[] claims, DateTimeOffset until);
+
+    /// <summary>
+    /// Books contract volume for a reservation's window [start, end): all claims if each fits under its contract's
+    /// maximum beside what is used now and what other windows book at any moment of it, otherwise none. Idempotent per key.
+    /// </summary>
+    [Alias("TryReserveContractWindowAsync")]
+    Task<bool> TryReserveContractWindowAsync(string partner, string windowKey, ContractClaim[] claims, DateTimeOffset start, DateTimeOffset end);
+
+    /// <summary>The reservation started: its window's volume becomes the request's use under <paramref name="reservationKey"/>. Idempotent.</summary>
+    [Alias("StartContractWindowAsync")]
+    Task StartContractWindowAsync(string windowKey, string reservationKey);
+
     /// <summary>Returns whatever the request reserved from any contract (its end).</summary>
     [Alias("ReleaseContractAsync")]
     Task ReleaseContractAsync(string requestId);
 
-    /// <summary>Returns one reservation, which its negotiation gives up (a confirm that failed, an abandoned split).</summary>
+    /// <summary>Returns what the request reserved for its part at one partner data center (a drain moved it away from there).</summary>
+    [Alias("ReleaseContractAtAsync")]
+    Task ReleaseContractAtAsync(string requestId, string dataCenter);
+
+    /// <summary>Returns one reservation or booked window, which its negotiation gives up (a confirm that failed, an abandoned split, a cancelled reservation).</summary>
     [Alias("AbandonContractAsync")]
     Task AbandonContractAsync(string reservationKey);
 

@@ -45,7 +45,54 @@ public interface IRequestGrain : IGrainWithStringKey
     /// <summary>Extends the lease to now + <paramref name="lease"/>; only an allocated request can be renewed.</summary>
     [Alias("RenewAsync")]
     Task<RenewOutcome> RenewAsync(TimeSpan lease, AuditActor by);
+
+    /// <summary>
+    /// A drain asks the request to leave <paramref name="dataCenter"/>, make-before-break: a new place under the
+    /// request's own constraints and tier rules is confirmed and recorded (with the lease end unchanged) before the
+    /// old one is released. Idempotent: a request no longer there releases what the data center still keeps.
+    /// </summary>
+    [Alias("MoveAsync")]
+    Task<MoveOutcome> MoveAsync(string dataCenter);
+
+    /// <summary>
+    /// A reservation started: the request is recorded as allocated, from the window's start until its end, at the place
+    /// the reservation booked (its data center holds the allocation already). Idempotent.
+    /// </summary>
+    [Alias("AdoptAsync")]
+    Task<RequestSnapshot?> AdoptAsync(AdoptCommand command);
 }
+
+/// <summary>What a started reservation hands its request.</summary>
+[GenerateSerializer, Immutable, Alias("broker.adopt-command")]
+public sealed record AdoptCommand(
+    [property: Id(0)] string Tenant,
+    [property: Id(1)] string HomeProvider,
+    [property: Id(2)] RequestSpec Spec,
+    [property: Id(3)] Allocation Allocation,
+    [property: Id(4)] DateTimeOffset Start,
+    [property: Id(5)] DateTimeOffset End,
+    [property: Id(6)] string Reservation,
+    [property: Id(7)] AuditActor By,
+    [property: Id(8)] bool QuotaHeld);
+
+public enum MoveKind
+{
+    /// <summary>Moved: the request is allocated elsewhere now, and the data center's allocation was released.</summary>
+    Moved = 0,
+    /// <summary>The request holds nothing there (any more): whatever the data center kept for it was released.</summary>
+    Gone = 1,
+    /// <summary>No other place within the request's constraints has room now; it stays.</summary>
+    Stuck = 2,
+    /// <summary>The request is still being decided: ask again later.</summary>
+    NotYet = 3,
+}
+
+/// <summary>How a move came out; for a stuck one, why, and what it would need elsewhere (the drain's hint for retrying).</summary>
+[GenerateSerializer, Immutable, Alias("broker.move-outcome")]
+public sealed record MoveOutcome(
+    [property: Id(0)] MoveKind Kind,
+    [property: Id(1)] string? Reason = null,
+    [property: Id(2)] RequestItem[]? Needs = null);
 
 [GenerateSerializer, Immutable, Alias("broker.submit-command")]
 public sealed record SubmitCommand(
@@ -85,6 +132,8 @@ public enum RenewKind
     NotFound = 1,
     /// <summary>The request is not allocated (still negotiating, rejected, released or expired).</summary>
     NotAllocated = 2,
+    /// <summary>The longer lease would take capacity reserved for a window ahead; the lease stays as it was.</summary>
+    CapacityReserved = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("broker.renew-outcome")]

@@ -17,7 +17,19 @@ public sealed record RequestSnapshot
     [Id(8)] public DateTimeOffset? EndedAt { get; init; }
     [Id(9)] public TraceEntry[] Trace { get; init; } = [];
     [Id(10)] public required RequestSpec Spec { get; init; }
+    /// <summary>Where a drain moved the allocation from and to, oldest first.</summary>
+    [Id(11)] public RequestMove[] Moves { get; init; } = [];
 }
+
+/// <summary>
+/// One make-before-break move of (part of) a request's allocation: at that moment the old place stopped being charged
+/// and the new one began. A part spread over several new places is one move per place, all at the same moment.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("broker.request-move")]
+public sealed record RequestMove(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string From,
+    [property: Id(2)] string To);
 
 [GenerateSerializer, Immutable, Alias("broker.rejection")]
 public sealed record Rejection([property: Id(0)] RejectionCode Code, [property: Id(1)] string Detail);

@@ -1,14 +1,19 @@
 using Broker.DataCenters;
 using Broker.Domain;
 using Broker.Federation;
+using Broker.Grains.Time;
 using Broker.Requests;
+using Broker.Reservations;
 
 namespace Broker.Grains.DataCenters;
 
 /// <summary>
 /// The capacity arithmetic of one data center, free of Orleans so it can be tested alone: pools,
-/// durable allocations and short-lived holds. Every grant checks
-/// <c>allocated + held + headroom ≤ floor(total × ratio)</c> (high priority may use the headroom).
+/// durable allocations, short-lived holds and reservations for windows ahead. Every grant checks
+/// <c>allocated + held + headroom ≤ floor(total × ratio)</c> (high priority may use the headroom), and time-aware:
+/// whatever a grant holds until some moment, plus the most that reservations book at any moment before it, fits; a
+/// reservation fits beside every allocation whose lease reaches into its window. So at every moment ahead, allocations
+/// then live plus holds plus reservations then booked stay within the pool, and a reservation's start never lacks room.
 /// </summary>
 internal sealed class CapacityBook
 {
@@ -36,6 +41,21 @@ internal sealed class CapacityBook
     // Told of every allocation that becomes or stops being live, while counting (a silo's running count of them).
     private Action<int>? _liveCount;
 
+    // Reservations booked here for windows ahead (rows with a start), by reservation id, and their starts in due order.
+    private readonly Dictionary<string, StoredAllocation> _reserved = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, DateTimeOffset> _starts = new();
+
+    // Per class: what reservations book over time, and live allocations' units by the day their lease ends — what a
+    // window is checked against, without a pass over the allocations.
+    private readonly Dictionary<string, ReservedTimeline> _bookedAhead = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LeaseEndDays> _leaseEndDays = new(StringComparer.Ordinal);
+
+    // Reservations turned into their request's allocation since the last TakeStarted.
+    private List<(string Reservation, string Request)>? _started;
+
+    // When this book last ended what was due: the start of every window a grant is checked over.
+    private DateTimeOffset _now = DateTimeOffset.MinValue;
+
     public CapacityBook(IEnumerable<PoolDefinition> pools, IEnumerable<KeyValuePair<string, StoredAllocation>> allocations)
     {
         foreach (var pool in pools)
@@ -43,17 +63,28 @@ internal sealed class CapacityBook
             _pools[pool.Resource] = pool;
         }
 
-        foreach (var (requestId, allocation) in allocations)
+        foreach (var (key, allocation) in allocations)
         {
-            _allocations[requestId] = allocation;
-            _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
-            Add(_allocated, allocation.Items, +1);
+            if (allocation.Start is not null)
+            {
+                Book(key, allocation);
+            }
+            else
+            {
+                _allocations[key] = allocation;
+                _leaseEnds.Enqueue(key, allocation.LeaseExpiresAt);
+                Count(allocation, +1);
+            }
+
             if (!allocation.Acknowledged)
             {
-                _unacknowledged[requestId] = _checkRound;
+                _unacknowledged[key] = _checkRound;
             }
         }
     }
+
+    /// <summary>Reservations booked here whose window has not begun.</summary>
+    public int ReservedCount => _reserved.Count;
 
     /// <summary>Live allocations (their leases have not ended).</summary>
     public IReadOnlyDictionary<string, StoredAllocation> Allocations => _allocations;
@@ -75,7 +106,8 @@ internal sealed class CapacityBook
         {
             var hold = _holdEnds.TryPeek(out _, out var holdEnd) ? holdEnd : (DateTimeOffset?)null;
             var lease = _leaseEnds.TryPeek(out _, out var leaseEnd) ? leaseEnd : (DateTimeOffset?)null;
-            return hold is null ? lease : lease is null ? hold : hold < lease ? hold : lease;
+            var start = _starts.TryPeek(out _, out var starts) ? starts : (DateTimeOffset?)null;
+            return new[] { hold, lease, start }.Where(t => t is not null).Min();
         }
     }
 
@@ -87,10 +119,21 @@ internal sealed class CapacityBook
     /// </summary>
     public IReadOnlyList<string> PurgeExpired(DateTimeOffset now)
     {
+        _now = now > _now ? now : _now;
         while (_holdEnds.TryPeek(out var holdId, out var due) && due <= now)
         {
             _holdEnds.Dequeue();
             CancelHold(holdId);
+        }
+
+        // Before lease ends: a window that began and ended while nobody ran this data center starts, then ends.
+        while (_starts.TryPeek(out var reservationId, out var due) && due <= now)
+        {
+            _starts.Dequeue();
+            if (_reserved.TryGetValue(reservationId, out var reserved) && reserved.Start == due)
+            {
+                Start(reservationId, reserved);
+            }
         }
 
         List<string>? ended = null;
@@ -100,7 +143,7 @@ internal sealed class CapacityBook
             if (_allocations.TryGetValue(requestId, out var allocation) && allocation.LeaseExpiresAt == due)
             {
                 _allocations.Remove(requestId);
-                Add(_allocated, allocation.Items, -1);
+                Count(allocation, -1);
                 _liveCount?.Invoke(-1);
                 _ended[requestId] = allocation;
                 (ended ??= []).Add(requestId);
@@ -166,21 +209,23 @@ internal sealed class CapacityBook
             return (null, DeclineReasons.NegotiatedElsewhere);
         }
 
-        var (granted, reason) = Grant(request);
+        // Held until its lease would end, and at least until the hold itself ends.
+        var until = request.Until is { } lease && lease > expiresAt ? lease : request.Until is null ? DateTimeOffset.MaxValue : expiresAt;
+        var (granted, reason) = Grant(request, until);
         if (granted is null)
         {
             return (null, reason);
         }
 
-        var hold = new Hold(Guid.NewGuid(), request.RequestId, request.Attempt, granted, expiresAt);
+        var hold = new Hold(Guid.NewGuid(), request.RequestId, request.Attempt, granted, expiresAt, until);
         _holds[hold.Id] = hold;
         _holdEnds.Enqueue(hold.Id, expiresAt);
         Add(_held, hold.Items, +1);
         return (hold, null);
     }
 
-    /// <summary>What the pools can grant of the request's items now (all or nothing), or why not.</summary>
-    private (RequestItem[]? Granted, string? DeclineReason) Grant(HoldRequest request)
+    /// <summary>What the pools can grant of the request's items now, to hold until <paramref name="until"/> (all or nothing), or why not.</summary>
+    private (RequestItem[]? Granted, string? DeclineReason) Grant(HoldRequest request, DateTimeOffset until)
     {
         var granted = new RequestItem[request.Items.Length];
         for (var i = 0; i < request.Items.Length; i++)
@@ -191,7 +236,8 @@ internal sealed class CapacityBook
                 return (null, DeclineReasons.ResourceNotOffered);
             }
 
-            var free = Free(pool, request.Priority);
+            var freeNow = Free(pool, request.Priority);
+            var free = Math.Max(0, freeNow - BookedAhead(item.Resource, _now, until));
             var partial = request.AllowPartialStorage && ResourceClasses.IsStorage(item.Resource);
             var amount = partial ? LargestAcceptable(pool, Math.Min(item.Amount, free)) : item.Amount;
             if (!partial && !Accepts(pool, amount))
@@ -201,9 +247,10 @@ internal sealed class CapacityBook
 
             if (amount <= 0 || amount > free)
             {
-                // Say whether other requests' holds are in the way: they end within a round, so a retry may succeed.
+                // Say whether reservations or other requests' holds (which end within a round) are in the way.
                 var freeWithoutHolds = free + _held.GetValueOrDefault(item.Resource);
-                return (null, item.Amount <= freeWithoutHolds ? DeclineReasons.CapacityHeld : DeclineReasons.InsufficientCapacity);
+                return (null, item.Amount <= freeNow && item.Amount > free ? DeclineReasons.CapacityReserved
+                    : item.Amount <= freeWithoutHolds ? DeclineReasons.CapacityHeld : DeclineReasons.InsufficientCapacity);
             }
 
             // The pool's own string for the class: a million allocations share it instead of each keeping a copy.
@@ -233,8 +280,9 @@ internal sealed class CapacityBook
         }
 
         Add(_held, hold.Items, -1);
-        if (hold.RequestId != requestId || hold.Attempt != attempt)
+        if (hold.RequestId != requestId || hold.Attempt != attempt || leaseExpiresAt > hold.Until)
         {
+            // A lease longer than the hold was checked for could take capacity reserved after it.
             return false;
         }
 
@@ -288,7 +336,7 @@ internal sealed class CapacityBook
         // An allocation whose lease already ended here is not handed out again: its capacity is back, it is granted afresh.
         Release(request.RequestId);
 
-        var (granted, reason) = Grant(request);
+        var (granted, reason) = Grant(request, leaseExpiresAt);
         if (granted is null)
         {
             return (null, reason);
@@ -317,6 +365,11 @@ internal sealed class CapacityBook
             _ended[requestId] = ended with { Acknowledged = true };
             _changes[requestId] = _ended[requestId];
         }
+        else if (_reserved.TryGetValue(requestId, out var reserved))
+        {
+            _reserved[requestId] = reserved with { Acknowledged = true };
+            _changes[requestId] = _reserved[requestId];
+        }
     }
 
     /// <summary>
@@ -342,7 +395,7 @@ internal sealed class CapacityBook
         _unacknowledged[requestId] = _checkRound;
         _allocations[requestId] = allocation;
         _leaseEnds.Enqueue(requestId, allocation.LeaseExpiresAt);
-        Add(_allocated, allocation.Items, +1);
+        Count(allocation, +1);
         _liveCount?.Invoke(+1);
         _changes[requestId] = allocation;
     }
@@ -363,7 +416,9 @@ internal sealed class CapacityBook
     /// none, or when the allocation here is another negotiation's (that one decides about its own).
     /// </summary>
     public bool Abandon(string requestId, Guid attempt) =>
-        (_allocations.TryGetValue(requestId, out var live) ? live.Attempt == attempt : _ended.TryGetValue(requestId, out var ended) && ended.Attempt == attempt)
+        (_allocations.TryGetValue(requestId, out var live) ? live.Attempt == attempt
+            : _ended.TryGetValue(requestId, out var ended) ? ended.Attempt == attempt
+            : _reserved.TryGetValue(requestId, out var reserved) && reserved.Attempt == attempt)
         && Release(requestId);
 
     /// <summary>Removes the request's allocation, live or ended; false when there is none.</summary>
@@ -372,8 +427,12 @@ internal sealed class CapacityBook
         _unacknowledged.Remove(requestId);
         if (_allocations.Remove(requestId, out var allocation))
         {
-            Add(_allocated, allocation.Items, -1);
+            Count(allocation, -1);
             _liveCount?.Invoke(-1);
+        }
+        else if (_reserved.Remove(requestId, out var reserved))
+        {
+            BookAhead(reserved, -1);
         }
         else if (!_ended.Remove(requestId))
         {
@@ -393,14 +452,207 @@ internal sealed class CapacityBook
         }
 
         var renewed = allocation with { LeaseExpiresAt = leaseExpiresAt };
+        CountLeaseEnd(allocation, -1);
+        CountLeaseEnd(renewed, +1);
         _allocations[requestId] = renewed;
         _leaseEnds.Enqueue(requestId, leaseExpiresAt);
         _changes[requestId] = renewed;
         return true;
     }
 
-    /// <summary>Allocated plus held units of a class: what a pool change may not go below.</summary>
+    /// <summary>
+    /// Moves a live allocation's lease end later (or earlier) unless the longer lease would overlap a reserved window
+    /// without room for it: the allocations whose lease reaches past the old end, the holds, the most booked at any
+    /// moment of the extension and this one must fit.
+    /// </summary>
+    public LeaseExtension TryExtend(string requestId, DateTimeOffset leaseExpiresAt)
+    {
+        if (!_allocations.TryGetValue(requestId, out var allocation))
+        {
+            return LeaseExtension.NotHeld;
+        }
+
+        var from = allocation.LeaseExpiresAt > _now ? allocation.LeaseExpiresAt : _now;
+        foreach (var item in leaseExpiresAt > from ? allocation.Items : [])
+        {
+            if (!_bookedAhead.TryGetValue(item.Resource, out var booked) || booked.IsEmpty || Pool(item.Resource) is not { } pool)
+            {
+                continue;
+            }
+
+            var others = HeldOnOrAfter(item.Resource, from) - item.Amount;
+            if (others + _held.GetValueOrDefault(item.Resource) + booked.Most(from, leaseExpiresAt) + item.Amount > Limit(pool, Priority.Normal))
+            {
+                return LeaseExtension.CapacityReserved;
+            }
+        }
+
+        Renew(requestId, leaseExpiresAt);
+        return LeaseExtension.Extended;
+    }
+
+    /// <summary>
+    /// Books a reservation's window, all items or none: at every moment of [start, end) the allocations whose lease
+    /// reaches into it (to the day, on the safe side), the holds, the most other reservations book and this one fit.
+    /// Stored with the next write, unacknowledged until the reservation has stored its decision. A retry of the same
+    /// booking answers as before.
+    /// </summary>
+    public (StoredAllocation? Booked, string? DeclineReason) TryReserve(ReservationAsk ask)
+    {
+        if (_reserved.TryGetValue(ask.ReservationId, out var existing))
+        {
+            return existing.Attempt == ask.Attempt ? (existing, null) : (null, DeclineReasons.NegotiatedElsewhere);
+        }
+
+        if (ask.Start <= _now)
+        {
+            return (null, DeclineReasons.WindowStarted);
+        }
+
+        var booked = new RequestItem[ask.Items.Length];
+        for (var i = 0; i < ask.Items.Length; i++)
+        {
+            var item = ask.Items[i];
+            if (!_pools.TryGetValue(item.Resource, out var pool))
+            {
+                return (null, DeclineReasons.ResourceNotOffered);
+            }
+
+            if (!Accepts(pool, item.Amount))
+            {
+                return (null, DeclineReasons.UnitMismatch);
+            }
+
+            var inWindow = HeldOnOrAfter(item.Resource, ask.Start) + _held.GetValueOrDefault(item.Resource) + BookedAhead(item.Resource, ask.Start, ask.End);
+            if (inWindow + item.Amount > Limit(pool, ask.Priority))
+            {
+                return (null, DeclineReasons.InsufficientCapacity);
+            }
+
+            booked[i] = new RequestItem(pool.Resource, item.Amount);
+        }
+
+        var reservation = new StoredAllocation(booked, ask.End, Attempt: ask.Attempt) { Start = ask.Start };
+        Book(ask.ReservationId, reservation);
+        _unacknowledged[ask.ReservationId] = _checkRound;
+        _changes[ask.ReservationId] = reservation;
+        return (reservation, null);
+    }
+
+    /// <summary>The earliest start of a reservation booked here whose window has not begun (stale entries of cancelled ones are dropped).</summary>
+    public DateTimeOffset? NextStart()
+    {
+        while (_starts.TryPeek(out var reservationId, out var due))
+        {
+            if (_reserved.TryGetValue(reservationId, out var reserved) && reserved.Start == due)
+            {
+                return due;
+            }
+
+            _starts.Dequeue();
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The reservation an ended allocation was made from while its request has not recorded it yet (the window began and
+    /// ended before the reservation heard of its start, say while nobody ran this data center): the reservation's to
+    /// record as its request, not the request's (which knows nothing of it) to give back.
+    /// </summary>
+    public string? UnrecordedReservationOf(string requestId) =>
+        _unacknowledged.ContainsKey(requestId) && _ended.TryGetValue(requestId, out var ended) ? ended.Reservation : null;
+
+    /// <summary>Whether the request's allocation made from a reservation is held here (live or ended, not yet released).</summary>
+    public bool Holds(string requestId) => _allocations.ContainsKey(requestId) || _ended.ContainsKey(requestId);
+
+    /// <summary>The reservation a row stands for: its own key while booked, the one it was made from once started, or none.</summary>
+    public string? ReservationOf(string key) =>
+        ReservationIds.IsReservation(key) ? key
+        : (_allocations.GetValueOrDefault(key) ?? _ended.GetValueOrDefault(key))?.Reservation;
+
+    /// <summary>The reservations turned into their request's allocation since the last call (each request is told).</summary>
+    public IReadOnlyList<(string Reservation, string Request)> TakeStarted()
+    {
+        var started = _started ?? (IReadOnlyList<(string, string)>)[];
+        _started = null;
+        return started;
+    }
+
+    private void Book(string reservationId, StoredAllocation reservation)
+    {
+        _reserved[reservationId] = reservation;
+        _starts.Enqueue(reservationId, reservation.Start!.Value);
+        BookAhead(reservation, +1);
+    }
+
+    /// <summary>
+    /// A reservation's start: its booking becomes its request's allocation, until the window's end, in the same write
+    /// (the booking's row goes, the allocation's comes), unacknowledged until the request has recorded it. Its capacity
+    /// was kept free for this moment, so nothing is checked.
+    /// </summary>
+    private void Start(string reservationId, StoredAllocation reservation)
+    {
+        _reserved.Remove(reservationId);
+        BookAhead(reservation, -1);
+        _changes[reservationId] = null;
+        _unacknowledged.Remove(reservationId);
+        var requestId = ReservationIds.RequestOf(reservationId);
+        if (!_allocations.ContainsKey(requestId) && !_ended.ContainsKey(requestId))
+        {
+            Allocate(requestId, reservation with { Start = null, Acknowledged = false, Reservation = reservationId });
+            (_started ??= []).Add((reservationId, requestId));
+        }
+    }
+
+    private void BookAhead(StoredAllocation reservation, int sign)
+    {
+        foreach (var item in reservation.Items)
+        {
+            if (!_bookedAhead.TryGetValue(item.Resource, out var timeline))
+            {
+                _bookedAhead[item.Resource] = timeline = new ReservedTimeline();
+            }
+
+            timeline.Add(reservation.Start!.Value, reservation.LeaseExpiresAt, item.Amount, sign);
+        }
+    }
+
+    /// <summary>The most units of a class reservations book at any moment of [from, to).</summary>
+    private long BookedAhead(string resource, DateTimeOffset from, DateTimeOffset to) =>
+        _bookedAhead.TryGetValue(resource, out var timeline) ? timeline.Most(from, to) : 0;
+
+    private long HeldOnOrAfter(string resource, DateTimeOffset at) =>
+        _leaseEndDays.TryGetValue(resource, out var days) ? days.HeldOnOrAfter(at) : 0;
+
+    /// <summary>An allocation becomes (+1) or stops being (−1) live: its units counted now and by the day its lease ends.</summary>
+    private void Count(StoredAllocation allocation, int sign)
+    {
+        Add(_allocated, allocation.Items, sign);
+        CountLeaseEnd(allocation, sign);
+    }
+
+    private void CountLeaseEnd(StoredAllocation allocation, int sign)
+    {
+        foreach (var item in allocation.Items)
+        {
+            if (!_leaseEndDays.TryGetValue(item.Resource, out var days))
+            {
+                _leaseEndDays[item.Resource] = days = new LeaseEndDays();
+            }
+
+            days.Add(allocation.LeaseExpiresAt, item.Amount, sign);
+        }
+    }
+
+    /// <summary>Allocated plus held units of a class.</summary>
     public long InUse(string resource) => _allocated.GetValueOrDefault(resource) + _held.GetValueOrDefault(resource);
+
+    /// <summary>
+    /// What a pool change may not go below: allocated and held units, and the most reservations book at any moment ahead
+    /// (a start never checks again, so the pool must still have room for it).
+    /// </summary>
+    public long PromisedAtMost(string resource) => InUse(resource) + BookedAhead(resource, _now, DateTimeOffset.MaxValue);
 
     public bool HasPool(string resource) => _pools.ContainsKey(resource);
 
@@ -437,8 +689,10 @@ internal sealed class CapacityBook
         return amount >= pool.MinUnit ? amount : 0;
     }
 
-    private long Free(PoolDefinition pool, Priority priority) =>
-        Math.Max(0, CapacityOf(pool) - InUse(pool.Resource) - (priority == Priority.High ? 0 : pool.Headroom));
+    private long Free(PoolDefinition pool, Priority priority) => Math.Max(0, Limit(pool, priority) - InUse(pool.Resource));
+
+    /// <summary>What a pool may give a request of this priority at most: only high priority may use the headroom.</summary>
+    private static long Limit(PoolDefinition pool, Priority priority) => CapacityOf(pool) - (priority == Priority.High ? 0 : pool.Headroom);
 
     private double Utilisation(PoolDefinition pool)
     {
@@ -455,18 +709,29 @@ internal sealed class CapacityBook
     }
 }
 
-/// <summary>A hold: capacity set aside for one negotiation of a request until it confirms, cancels or the hold ends.</summary>
-internal sealed record Hold(Guid Id, string RequestId, Guid Attempt, RequestItem[] Items, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A hold: capacity set aside for one negotiation of a request until it confirms, cancels or the hold ends; checked
+/// against the reservations ahead up to <see cref="Until"/>, the lease end it may be confirmed with at most.
+/// </summary>
+internal sealed record Hold(Guid Id, string RequestId, Guid Attempt, RequestItem[] Items, DateTimeOffset ExpiresAt, DateTimeOffset Until);
 
 /// <summary>A confirmed allocation as the data center persists it.</summary>
 /// <remarks>
 /// <see cref="Acknowledged"/>: the request has durably recorded this allocation as its decision. Until then the data
 /// center may have to ask the request whether it still wants it (its grain may have died before deciding).
 /// <see cref="Attempt"/>: the negotiation that confirmed it; only that one may give it back before a decision.
+/// A reservation's booking is a row of its own (keyed by the reservation) with a <see cref="Start"/>: its window is
+/// [start, <see cref="LeaseExpiresAt"/>); at start it becomes the allocation of the reservation's request, which names
+/// the <see cref="Reservation"/> it was made from.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("broker.stored-allocation")]
 public sealed record StoredAllocation(
     [property: Id(0)] RequestItem[] Items,
     [property: Id(1)] DateTimeOffset LeaseExpiresAt,
     [property: Id(2)] bool Acknowledged = false,
-    [property: Id(3)] Guid Attempt = default);
+    [property: Id(3)] Guid Attempt = default)
+{
+    [Id(4)] public DateTimeOffset? Start { get; init; }
+
+    [Id(5)] public string? Reservation { get; init; }
+}

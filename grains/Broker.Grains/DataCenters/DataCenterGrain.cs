@@ -6,6 +6,7 @@ using Broker.Grains.Placement;
 using Broker.Grains.Storage;
 using Broker.Grains.Telemetry;
 using Broker.Requests;
+using Broker.Reservations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public sealed partial class DataCenterGrain(
     private IGrainTimer _endWakeUp = null!;
     private DateTimeOffset? _endWakeUpAt;
     private bool _reminderArmed;
+    private DateTimeOffset? _reminderAlignedTo;
     private IGrainTimer? _homeWatch;
     private long _summaryVersion;
     private bool _publishing;
@@ -146,6 +148,11 @@ public sealed partial class DataCenterGrain(
             return Task.FromResult(OfferResult.Declined(DeclineReasons.NotRegistered));
         }
 
+        if (_head.Draining)
+        {
+            return Task.FromResult(OfferResult.Declined(DeclineReasons.Draining));
+        }
+
         var now = time.GetUtcNow();
         Purge(now);
         var (hold, reason) = _book.TryHold(request, now + negotiation.Value.HoldTtl);
@@ -167,6 +174,11 @@ public sealed partial class DataCenterGrain(
             return OfferResult.Declined(DeclineReasons.NotRegistered);
         }
 
+        if (_head.Draining)
+        {
+            return OfferResult.Declined(DeclineReasons.Draining);
+        }
+
         Purge(time.GetUtcNow());
         var (allocation, reason) = _book.TryAllocate(request, leaseExpiresAt);
         if (allocation is null)
@@ -184,7 +196,7 @@ public sealed partial class DataCenterGrain(
     public async Task<bool> ConfirmAsync(Guid holdId, string requestId, Guid attempt, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
+        if (RefusedWhileDraining(holdId, requestId, attempt) || !_book.Confirm(holdId, requestId, attempt, leaseExpiresAt))
         {
             RequestPublish();
             return false;
@@ -242,20 +254,28 @@ public sealed partial class DataCenterGrain(
         }
     }
 
-    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt)
+    public async Task<bool> RenewAsync(string requestId, DateTimeOffset leaseExpiresAt) =>
+        await ExtendLeaseAsync(requestId, leaseExpiresAt) == LeaseExtension.Extended;
+
+    public async Task<LeaseExtension> ExtendLeaseAsync(string requestId, DateTimeOffset leaseExpiresAt)
     {
         Purge(time.GetUtcNow());
-        if (!_book.Renew(requestId, leaseExpiresAt))
+        var answer = _book.TryExtend(requestId, leaseExpiresAt);
+        if (answer == LeaseExtension.NotHeld)
         {
             // "Not held here" ends the request: it must not come from the memory of an activation the cluster moved past
             // (the fault run saw a request expire 0.1 s after its allocation, told so by a cut-off silo's old activation).
             await StepDownIfOvertakenAsync();
-            return false;
+            return answer;
         }
 
-        await _commit.CommitAsync();
-        WakeUpBy(leaseExpiresAt);
-        return true;
+        if (answer == LeaseExtension.Extended)
+        {
+            await _commit.CommitAsync();
+            WakeUpBy(leaseExpiresAt);
+        }
+
+        return answer;
     }
 
     private Offer Describe(DataCenterRegistration registration, Guid holdId, RequestItem[] items, DateTimeOffset expiresAt) => new()
@@ -303,7 +323,7 @@ public sealed partial class DataCenterGrain(
             Headroom = change.Headroom ?? existing?.Headroom ?? 0,
             PricePerUnitHour = change.PricePerUnitHour ?? existing?.PricePerUnitHour ?? 0,
         };
-        var inUse = _book.InUse(change.Resource);
+        var inUse = _book.PromisedAtMost(change.Resource);
         if (CapacityBook.CapacityOf(pool) < inUse)
         {
             Audited(PoolChangeKind.InUse, inUse);
@@ -370,6 +390,8 @@ public sealed partial class DataCenterGrain(
             NotifyEnded(ended);
             RequestPublish();
         }
+
+        NotifyStarted();
     }
 
     /// <summary>
@@ -402,7 +424,17 @@ public sealed partial class DataCenterGrain(
 
         foreach (var requestId in requests)
         {
-            GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+            if (_book.UnrecordedReservationOf(requestId) is { } reservation)
+            {
+                // Its request does not exist yet: the reservation records it (allocated from the window's start), which
+                // acknowledges the row; the next telling of the end then reaches that request. Told to the request now,
+                // the row would be given back and the reservation never become anything (it stayed confirmed for good).
+                GrainFactory.Reference<IReservationGrain>(reservation).StartedAsync(Id).Ignore();
+            }
+            else
+            {
+                GrainFactory.Reference<IRequestGrain>(requestId).LeaseEndedAsync(Id).Ignore();
+            }
         }
     }
 
@@ -445,16 +477,27 @@ public sealed partial class DataCenterGrain(
         _endWakeUp.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>One reminder per data center, registered once per activation while it holds allocations.</summary>
+    /// <summary>
+    /// One reminder per data center, registered once per activation while it holds allocations or bookings — and, while
+    /// a reservation's start is at most a day ahead, registered again so that its ticks fall on the earliest start. So
+    /// after a whole-cluster restart that ended before a start, the data center wakes at that start, not up to a period
+    /// later (a window shorter than the period could otherwise have ended before anyone ran its data center).
+    /// </summary>
     private async Task ArmScheduleAsync()
     {
-        if (_reminderArmed || (_book.Allocations.Count == 0 && _book.Ended.Count == 0))
+        var now = time.GetUtcNow();
+        var start = _book.NextStart();
+        var alignTo = start is { } s && s > now && s - now <= LongestWait ? start : null;
+        if ((_reminderArmed && alignTo == _reminderAlignedTo) || (alignTo is null && (_reminderArmed
+            || (_book.Allocations.Count == 0 && _book.Ended.Count == 0 && _book.ReservedCount == 0))))
         {
             return;
         }
 
-        await this.RegisterOrUpdateReminder(ScheduleReminder, ScheduleReminderPeriod, ScheduleReminderPeriod);
+        // The reminder service runs on the wall clock: the wait is the broker clock's, the nearest a reminder can be set.
+        await this.RegisterOrUpdateReminder(ScheduleReminder, alignTo is { } due ? due - now : ScheduleReminderPeriod, ScheduleReminderPeriod);
         _reminderArmed = true;
+        _reminderAlignedTo = alignTo;
     }
 
     /// <summary>
@@ -475,7 +518,7 @@ public sealed partial class DataCenterGrain(
             AllocationClaim claim;
             try
             {
-                claim = await GrainFactory.Reference<IRequestGrain>(requestId).ClaimsAllocationAsync(Id);
+                claim = await ClaimOfAsync(requestId);
             }
             catch (Exception error) when (error is TimeoutException or OrleansException)
             {
@@ -539,6 +582,7 @@ public sealed partial class DataCenterGrain(
         {
             HostSilo = silo.SiloAddress.ToString(),
             HostProvider = host.Provider,
+            Draining = _head.Draining,
         };
     }
 

@@ -69,4 +69,10 @@ public sealed record DataCenterHead
 
     /// <summary>Audit events of pool changes not yet known to be in the trail (<see cref="Audit.AuditOutbox"/>).</summary>
     [Id(1)] public AuditEvent[] AuditPending { get; init; } = [];
+
+    /// <summary>Told by its drain: it takes no new holds or allocations while set.</summary>
+    [Id(2)] public bool Draining { get; init; }
+
+    /// <summary>Allocations given up to moves since the drain began: written with each release it counts.</summary>
+    [Id(3)] public long MovedAway { get; init; }
 }

@@ -40,9 +40,17 @@ public static class PeriodCharges
 
     private static List<Charge> Merge(LedgerEntry[] posted, RunningAllocation[] running, string period, DateTimeOffset now, Func<LedgerEntry, bool> belongs)
     {
-        var ended = posted.Select(e => e.RequestId).ToHashSet(StringComparer.Ordinal);
+        // A running allocation is in the ledger once its end posted it: lines of its request from its own start on. A
+        // moved request's earlier stretches were posted by its moves and end where the running one begins: they do not
+        // make the running stretch count as ended (its accrued part used to be left out of the bill after a move).
+        var postedUntil = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var e in posted)
+        {
+            postedUntil[e.RequestId] = postedUntil.TryGetValue(e.RequestId, out var to) && to >= e.To ? to : e.To;
+        }
+
         var charges = posted.Select(e => new Charge(e, Running: false)).ToList();
-        foreach (var allocation in running.Where(r => !ended.Contains(r.RequestId)))
+        foreach (var allocation in running.Where(r => !(postedUntil.TryGetValue(r.RequestId, out var to) && to > r.Since)))
         {
             var runs = allocation.RunsAt(now);
             charges.AddRange(allocation.ChargesUpTo(now).Where(e => e.Period == period && belongs(e)).Select(e => new Charge(e, runs)));

@@ -16,11 +16,17 @@ public sealed record RunningAllocation
     [Id(2)] public required string HomeProvider { get; init; }
     [Id(3)] public required Allocation Allocation { get; init; }
 
-    /// <summary>When the allocation began (the decision): charges run from here.</summary>
+    /// <summary>When the allocation as it is now began (the decision, or the last move): charges run from here.</summary>
     [Id(4)] public required DateTimeOffset Since { get; init; }
 
     /// <summary>When its lease ends unless renewed: charges never run past it.</summary>
     [Id(5)] public required DateTimeOffset Until { get; init; }
+
+    /// <summary>
+    /// Which stretch of a request a drain moved this is (0 up to the first move): its lines are named as its end will post
+    /// them, apart from the stretches before, which the moves posted (charged at the old place up to the move).
+    /// </summary>
+    [Id(6)] public int Stretch { get; init; }
 
     /// <summary>
     /// Its charges from <see cref="Since"/> to <paramref name="now"/> (or to the lease's end, if that came first),
@@ -29,7 +35,7 @@ public sealed record RunningAllocation
     public IReadOnlyList<LedgerEntry> ChargesUpTo(DateTimeOffset now)
     {
         var end = now < Until ? now : Until;
-        return end <= Since ? [] : UsageCharges.For(RequestId, Tenant, HomeProvider, Allocation, Since, end);
+        return end <= Since ? [] : UsageCharges.For(RequestId, Tenant, HomeProvider, Allocation, Since, end, Stretch);
     }
 
     /// <summary>Whether it still runs at <paramref name="now"/>: its lease has not ended (a lease that ran out is ended, only not yet recorded).</summary>

@@ -7,11 +7,14 @@ namespace Broker.Grains.Ledger;
 /// Turns an ended allocation into ledger entries: amount × hours × price per part, split at month
 /// boundaries. Two legs per part: the tenant pays its home provider; where another provider served,
 /// the home provider pays that one the same sum — so what serving providers charge equals what home providers are charged.
+/// A request a drain moved is charged per stretch: <c>stretch</c> numbers the stretch (0 up to the first
+/// move), so each stretch's lines have ids of their own.
 /// </summary>
 internal static class UsageCharges
 {
-    public static IReadOnlyList<LedgerEntry> For(string requestId, string tenant, string homeProvider, Allocation allocation, DateTimeOffset from, DateTimeOffset to)
+    public static IReadOnlyList<LedgerEntry> For(string requestId, string tenant, string homeProvider, Allocation allocation, DateTimeOffset from, DateTimeOffset to, int stretch = 0)
     {
+        var prefix = stretch == 0 ? "" : $"s{stretch}/";
         var entries = new List<LedgerEntry>();
         foreach (var (part, index) in allocation.Parts.Select((p, i) => (p, i)))
         {
@@ -21,7 +24,7 @@ internal static class UsageCharges
                 var cost = part.Amount * part.PricePerUnitHour * Hours(start, end);
                 LedgerEntry Leg(string leg, Party payer, Party payee) => new()
                 {
-                    Id = $"{requestId}/{index}/{period}/{leg}",
+                    Id = $"{requestId}/{prefix}{index}/{period}/{leg}",
                     Period = period,
                     RequestId = requestId,
                     Tenant = tenant,

@@ -10,8 +10,11 @@ namespace Broker.Grains.Negotiation;
 /// Applies the hard constraints to the directory and orders what is left: by tier (home, federation,
 /// partner), then those the directory sees with free capacity, then by score. Decides the rejections that
 /// need no data center to be asked: <c>unsatisfiable</c> and <c>over-budget</c>.
+/// A draining data center takes nothing new: it looks full (asked only when nobody else could serve, in case the drain
+/// ended since the directory saw it); one listed in <paramref name="excluded"/> (those a request being moved is in
+/// already) does not even count as meeting the constraints.
 /// </summary>
-internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, FederationView federation, ScoreWeights weights)
+internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, FederationView federation, ScoreWeights weights, IReadOnlySet<string>? excluded = null)
 {
     public ScoreWeights Weights => weights;
 
@@ -98,6 +101,11 @@ internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, F
     /// <summary>Whether a data center passes the constraints that do not depend on the items.</summary>
     public bool Admits(DataCenterSummary dc)
     {
+        if (excluded?.Contains(dc.Id) == true)
+        {
+            return false;
+        }
+
         var c = spec.Constraints;
         if (dc.ProtectionLevel < c.ProtectionLevel || !Residency.Satisfies(dc.Location, c.Residency))
         {
@@ -132,11 +140,11 @@ internal sealed class CandidateSelector(RequestSpec spec, string homeProvider, F
     private Candidate ToCandidate(DataCenterSummary dc, decimal cost, decimal cheapest, IEnumerable<RequestItem> items)
     {
         var pools = items.Select(i => (Item: i, Pool: dc.Pool(i.Resource)!)).ToList();
-        var looksFree = pools.All(p => p.Pool.FreeFor(spec.Priority) >= Math.Min(p.Item.Amount, spec.Splittable ? 1 : p.Item.Amount));
+        var looksFree = !dc.Draining && pools.All(p => p.Pool.FreeFor(spec.Priority) >= Math.Min(p.Item.Amount, spec.Splittable ? 1 : p.Item.Amount));
         var utilisationAfter = pools.Max(p => p.Pool.Capacity == 0 ? 1.0 : (double)(p.Pool.Allocated + p.Pool.Held + p.Item.Amount) / p.Pool.Capacity);
         var locality = Scoring.Locality(federation.Providers.GetValueOrDefault(homeProvider), dc.Location);
         var score = Scoring.Score(weights, cheapest, cost, utilisationAfter, locality, dc.RenewableShare);
-        return new Candidate(dc, Scoring.TierOf(dc.Provider, dc.ProviderKind, homeProvider), looksFree, cost, score, !spec.Splittable && pools.All(p => ClearlyFits(p.Pool, p.Item.Amount)));
+        return new Candidate(dc, Scoring.TierOf(dc.Provider, dc.ProviderKind, homeProvider), looksFree, cost, score, looksFree && !spec.Splittable && pools.All(p => ClearlyFits(p.Pool, p.Item.Amount)));
     }
 
     /// <summary>

@@ -22,16 +22,21 @@ internal sealed class NegotiationRound(
     IGrainFactory grains,
     TimeProvider time,
     FederationView federation,
-    Func<PendingConfirm, Task> recordIntent)
+    Func<PendingConfirm, Task> recordIntent,
+    DateTimeOffset? fixedLeaseEnd = null)
 {
     private readonly List<TraceEntry> _trace = [];
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
     private int _offersOverBudget;
     private int _offersTotal;
+    private int _reservedDeclines;
 
-    /// <summary>Set at the first confirm, so that every part of an allocation shares one lease end.</summary>
-    public DateTimeOffset LeaseExpiresAt { get; private set; }
+    /// <summary>
+    /// Fixed when the negotiation begins, so that every part of an allocation shares one lease end and every hold is
+    /// checked against the reservations ahead up to it; a move keeps the one it has.
+    /// </summary>
+    public DateTimeOffset LeaseExpiresAt { get; } = fixedLeaseEnd ?? time.GetUtcNow() + spec.Lease;
 
     public RequestSpec Spec => spec;
 
@@ -47,6 +52,7 @@ internal sealed class NegotiationRound(
     {
         _asked.Clear();
         _unreachable.Clear();
+        _reservedDeclines = 0;
         SawHeldCapacity = false;
     }
 
@@ -97,6 +103,7 @@ internal sealed class NegotiationRound(
             Items = items,
             Priority = spec.Priority,
             AllowPartialStorage = partial,
+            Until = LeaseExpiresAt,
         }));
         return offer is null ? null : Priced(offer, candidate);
     }
@@ -130,6 +137,7 @@ internal sealed class NegotiationRound(
         if (result.Offer is not { } offer)
         {
             SawHeldCapacity |= result.DeclineReason == DeclineReasons.CapacityHeld;
+            _reservedDeclines += result.DeclineReason == DeclineReasons.CapacityReserved ? 1 : 0;
             _trace.Add(new TraceEntry(candidate.Id, candidate.DataCenter.Provider, TraceOutcome.Declined, result.DeclineReason, null));
             return null;
         }
@@ -144,11 +152,6 @@ internal sealed class NegotiationRound(
     /// </summary>
     public async Task<Allocation?> AllocateDirectAsync(Candidate candidate)
     {
-        if (LeaseExpiresAt == default)
-        {
-            LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
-        }
-
         var offer = await CallAsync(candidate, dc => dc.AllocateAsync(new HoldRequest { RequestId = requestId, Attempt = attempt, Items = spec.Items, Priority = spec.Priority }, LeaseExpiresAt));
         if (offer is null)
         {
@@ -202,11 +205,6 @@ internal sealed class NegotiationRound(
             return false;
         }
 
-        if (LeaseExpiresAt == default)
-        {
-            LeaseExpiresAt = time.GetUtcNow() + spec.Lease;
-        }
-
         await recordIntent(new PendingConfirm(offer.Offer.DataCenter, offer.Offer.HoldId, offer.Parts, offer.Tier, offer.Offer.Provider, LeaseExpiresAt, attempt));
         if (await grains.Reference<IDataCenterGrain>(offer.Offer.DataCenter).ConfirmAsync(offer.Offer.HoldId, requestId, attempt, LeaseExpiresAt))
         {
@@ -243,7 +241,9 @@ internal sealed class NegotiationRound(
         ? new Rejection(RejectionCode.OverBudget, "every data center that could serve the request offered above its maximum hourly cost")
         : new Rejection(RejectionCode.NoCapacity, _asked.Count == 0
             ? "no data center that meets the constraints has free capacity now"
-            : string.Create(CultureInfo.InvariantCulture, $"none of the {_asked.Count} data centers asked that meet the constraints could serve the request now"));
+            : string.Create(CultureInfo.InvariantCulture, $"none of the {_asked.Count} data centers asked that meet the constraints could serve the request now")
+              + (_reservedDeclines == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                  $"; {_reservedDeclines} of them have the room now but reserved for a window the lease would overlap (a shorter lease may fit)")));
 
     public NegotiationOutcome Finish(Allocation? allocation, Rejection? rejection) =>
         new(allocation, allocation is null ? rejection : null, _trace.ToArray(), LeaseExpiresAt);
@@ -273,7 +273,7 @@ internal sealed class NegotiationRound(
     }
 
     private Task<bool> ReserveContractAsync(PricedOffer offer) =>
-        ContractReservations.ReserveAsync(grains, federation, homeProvider, requestId, offer.Offer.DataCenter, offer.Offer.Provider, attempt, offer.Parts);
+        ContractReservations.ReserveAsync(grains, federation, homeProvider, requestId, offer.Offer.DataCenter, offer.Offer.Provider, attempt, offer.Parts, LeaseExpiresAt);
 }
 
 /// <summary>An offer with the tenant's prices (a partner's are its home provider's contract prices) and its score.</summary>

@@ -24,8 +24,9 @@ public sealed class Negotiator(
     private static readonly Tier[] TierOrder = [Tier.Home, Tier.Federation, Tier.Partner];
 
     // attempt names this negotiation of the request at the data centers (what it confirms is its own to keep or give back);
-    // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm).
-    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, Guid attempt, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent)
+    // recordIntent is called, and awaited, before each confirm: the request persists it (see PendingConfirm); scope,
+    // for a move, keeps the data centers the request is in out and fixes the lease end.
+    internal async Task<NegotiationOutcome> NegotiateAsync(string requestId, Guid attempt, string homeProvider, RequestSpec spec, Func<PendingConfirm, Task> recordIntent, NegotiationScope? scope = null)
     {
         // On a silo that has just joined, this request may be the first thing it does: never judge it by an empty view.
         // It fails as a fault (the client gets 503 and retries; a stored request resumes) — waiting here instead held
@@ -37,8 +38,8 @@ public sealed class Negotiator(
 
         var settings = options.Value;
         var view = federation.Current;
-        var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights);
-        var round = new NegotiationRound(requestId, attempt, homeProvider, spec, selector, grains, time, view, recordIntent);
+        var selector = new CandidateSelector(spec, homeProvider, view, settings.Weights, scope?.Excluded);
+        var round = new NegotiationRound(requestId, attempt, homeProvider, spec, selector, grains, time, view, recordIntent, scope?.LeaseExpiresAt);
 
         // No compensation here on a fault: every confirm was recorded first, and the request releases those.
         return await NegotiateAsync(round, selector, spec, settings);
@@ -52,18 +53,25 @@ public sealed class Negotiator(
         var k = settings.CandidatesPerRound;
         var (candidates, rejection) = selector.ForBundle(
             directory.OfferingInRandomOrder(spec.Items[0].Resource), directory.Find, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
-        if (rejection?.Code == RejectionCode.Unsatisfiable && DirectoryGap.Unseen(federation.Current, directory) is { Count: > 0 } unseen)
+        if (rejection is null && await TryBundleAsync(round, candidates, settings) is { } allocation)
         {
-            // Not unsatisfiable yet: some registered data centers are missing from this silo's directory. Ask those.
-            var (missing, _) = selector.ForBundle([.. unseen.Keys], unseen.GetValueOrDefault, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
-            (candidates, rejection) = missing.Count > 0 ? (missing, null) : (candidates, rejection);
+            return round.Finish(allocation, null);
         }
-        if (rejection is null)
+
+        // Not served by what this silo's directory knows: registered data centers missing from it may serve. After a silo
+        // joins, or the whole cluster restarts, the directory refills only as data centers wake and republish; until then
+        // a known one that looks full or is draining must not hide an unseen one with room (a request after a restart was
+        // rejected "no capacity" beside a free data center that had not woken yet). Those are asked themselves.
+        if (rejection?.Code is null or RejectionCode.Unsatisfiable && DirectoryGap.Unseen(federation.Current, directory) is { Count: > 0 } unseen)
         {
-            var allocation = await TryBundleAsync(round, candidates, settings);
-            if (allocation is not null)
+            var (missing, _) = selector.ForBundle([.. unseen.Keys], unseen.GetValueOrDefault, (settings.RoundsPerTier + 1) * k, k, settings.CandidateSample);
+            if (missing.Count > 0)
             {
-                return round.Finish(allocation, null);
+                rejection = null;
+                if (await TryBundleAsync(round, missing, settings) is { } found)
+                {
+                    return round.Finish(found, null);
+                }
             }
         }
 

@@ -1,13 +1,20 @@
 using Broker.Grains.Federation;
 using Broker.Grains.Storage;
+using Broker.Grains.Time;
 using Broker.Providers;
 using Broker.Requests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Grains.Providers;
 
-/// <summary>Tracks how much of each partner contract a (home) provider's tenants use right now.</summary>
+/// <summary>
+/// Tracks how much of each partner contract a (home) provider's tenants use right now, and how much reservations book
+/// for windows ahead: an allocation's use counts from now on as if it lasted (its renewals are not this grain's to
+/// know), a window only within itself, so at every moment ahead use plus booked windows stay within the contract.
+/// </summary>
 public sealed class ProviderGrain(
-    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state) : Grain, IProviderGrain, IIncomingGrainCallFilter
+    [PersistentState("provider", StorageNames.Broker)] IPersistentState<ProviderGrainState> state,
+    [FromKeyedServices(BrokerTime.Key)] TimeProvider time) : Grain, IProviderGrain, IIncomingGrainCallFilter
 {
     private readonly FailedWrite _failedWrite = new();
 
@@ -24,6 +31,9 @@ public sealed class ProviderGrain(
         return context.Invoke();
     }
 
+    // Units booked over time per (partner, resource) by reservations' windows.
+    private readonly Dictionary<(string Partner, string Resource), ReservedTimeline> _booked = [];
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         foreach (var (key, usages) in state.State.Reservations)
@@ -31,19 +41,28 @@ public sealed class ProviderGrain(
             Track(key, usages, +1);
         }
 
+        foreach (var window in state.State.Windows.Values)
+        {
+            Book(window, +1);
+        }
+
         return Task.CompletedTask;
     }
 
-    public async Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims)
+    public Task<bool> TryReserveContractsAsync(string partner, string reservationKey, ContractClaim[] claims) =>
+        TryReserveContractsUntilAsync(partner, reservationKey, claims, DateTimeOffset.MaxValue);
+
+    public async Task<bool> TryReserveContractsUntilAsync(string partner, string reservationKey, ContractClaim[] claims, DateTimeOffset until)
     {
         if (state.State.Reservations.ContainsKey(reservationKey))
         {
             return true;
         }
 
+        var now = time.GetUtcNow();
         foreach (var claim in claims)
         {
-            if (_used.GetValueOrDefault((partner, claim.Resource)) + claim.Amount > claim.MaxAmount)
+            if (_used.GetValueOrDefault((partner, claim.Resource)) + BookedAhead(partner, claim.Resource, now, until) + claim.Amount > claim.MaxAmount)
             {
                 return false;
             }
@@ -59,7 +78,45 @@ public sealed class ProviderGrain(
     public Task ReleaseContractAsync(string requestId) =>
         RemoveAsync(_keysOfRequest.TryGetValue(requestId, out var keys) ? [.. keys] : []);
 
+    public Task ReleaseContractAtAsync(string requestId, string dataCenter) =>
+        RemoveAsync(_keysOfRequest.TryGetValue(requestId, out var keys) ? keys.Where(key => ContractReservations.BelongsTo(key, requestId, dataCenter)).ToArray() : []);
+
     public Task AbandonContractAsync(string reservationKey) => RemoveAsync([reservationKey]);
+
+    public async Task<bool> TryReserveContractWindowAsync(string partner, string windowKey, ContractClaim[] claims, DateTimeOffset start, DateTimeOffset end)
+    {
+        if (state.State.Windows.ContainsKey(windowKey))
+        {
+            return true;
+        }
+
+        foreach (var claim in claims)
+        {
+            if (_used.GetValueOrDefault((partner, claim.Resource)) + BookedAhead(partner, claim.Resource, start, end) + claim.Amount > claim.MaxAmount)
+            {
+                return false;
+            }
+        }
+
+        var window = new ContractWindow(claims.Select(c => new ContractUsage(partner, c.Resource, c.Amount)).ToArray(), start, end);
+        state.State.Windows[windowKey] = window;
+        Book(window, +1);
+        await WriteOrStepDownAsync();
+        return true;
+    }
+
+    public async Task StartContractWindowAsync(string windowKey, string reservationKey)
+    {
+        if (!state.State.Windows.Remove(windowKey, out var window))
+        {
+            return;
+        }
+
+        Book(window, -1);
+        state.State.Reservations[reservationKey] = window.Usages;
+        Track(reservationKey, window.Usages, +1);
+        await WriteOrStepDownAsync();
+    }
 
     private async Task RemoveAsync(string[] keys)
     {
@@ -69,6 +126,11 @@ public sealed class ProviderGrain(
             if (state.State.Reservations.Remove(key, out var usages))
             {
                 Track(key, usages, -1);
+                removed = true;
+            }
+            else if (state.State.Windows.Remove(key, out var window))
+            {
+                Book(window, -1);
                 removed = true;
             }
         }
@@ -105,6 +167,22 @@ public sealed class ProviderGrain(
             _keysOfRequest.Remove(requestId);
         }
     }
+
+    private void Book(ContractWindow window, int sign)
+    {
+        foreach (var usage in window.Usages)
+        {
+            if (!_booked.TryGetValue((usage.Partner, usage.Resource), out var timeline))
+            {
+                _booked[(usage.Partner, usage.Resource)] = timeline = new ReservedTimeline();
+            }
+
+            timeline.Add(window.Start, window.End, usage.Used, sign);
+        }
+    }
+
+    private long BookedAhead(string partner, string resource, DateTimeOffset from, DateTimeOffset to) =>
+        _booked.TryGetValue((partner, resource), out var timeline) ? timeline.Most(from, to) : 0;
 }
 
 [GenerateSerializer, Alias("broker.provider-grain-state")]
@@ -112,7 +190,17 @@ public sealed class ProviderGrainState
 {
     /// <summary>Reservation key (request, data center and negotiation) → what it reserved from partner contracts.</summary>
     [Id(0)] public Dictionary<string, ContractUsage[]> Reservations { get; set; } = [];
+
+    /// <summary>Window key (reservation, data center and booking) → the volume a reservation books for its window ahead.</summary>
+    [Id(1)] public Dictionary<string, ContractWindow> Windows { get; set; } = [];
 }
+
+/// <summary>Contract volume booked for a reservation's window [start, end); at start it becomes the request's use.</summary>
+[GenerateSerializer, Immutable, Alias("broker.contract-window")]
+public sealed record ContractWindow(
+    [property: Id(0)] ContractUsage[] Usages,
+    [property: Id(1)] DateTimeOffset Start,
+    [property: Id(2)] DateTimeOffset End);
 
 /// <summary>
 /// A request may hold parts at several partner data centers (when split): one reservation each, and one per negotiation
@@ -124,17 +212,21 @@ public static class ContractReservations
     public static string Key(string requestId, string dataCenter, Guid attempt) => $"{requestId}@{dataCenter}#{attempt:N}";
 
     /// <summary>
-    /// Reserves one negotiation's parts at a partner data center from the home provider's contracts (idempotent per key):
-    /// false when a contract's volume would be exceeded.
+    /// Reserves one negotiation's parts at a partner data center from the home provider's contracts until the lease ends
+    /// (idempotent per key): false when a contract's volume, with what reservations book ahead, would be exceeded.
     /// </summary>
-    public static Task<bool> ReserveAsync(IGrainFactory grains, FederationView federation, string homeProvider, string requestId, string dataCenter, string partner, Guid attempt, AllocationPart[] parts)
+    public static Task<bool> ReserveAsync(IGrainFactory grains, FederationView federation, string homeProvider, string requestId, string dataCenter, string partner, Guid attempt, AllocationPart[] parts, DateTimeOffset until)
     {
         var claims = parts
             .Select(p => new ContractClaim(p.Resource, p.Amount, federation.ContractFor(homeProvider, p.Provider, p.Resource)?.MaxAmount ?? 0))
             .ToArray();
-        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsAsync(partner, Key(requestId, dataCenter, attempt), claims);
+        return grains.Reference<IProviderGrain>(homeProvider).TryReserveContractsUntilAsync(partner, Key(requestId, dataCenter, attempt), claims, until);
     }
 
     /// <summary>The request a reservation key belongs to (request ids never contain '@').</summary>
     public static string RequestOf(string key) => key[..key.IndexOf('@', StringComparison.Ordinal)];
+
+    /// <summary>The request's reservation for its part at one data center (any negotiation of it).</summary>
+    public static bool BelongsTo(string key, string requestId, string dataCenter) =>
+        key.StartsWith($"{requestId}@{dataCenter}#", StringComparison.Ordinal);
 }

@@ -20,6 +20,11 @@ internal static class RequestAuditEvents
         $"{id}/renewed/{record.LeaseExpiresAt!.Value.UtcTicks}", AuditActions.RequestRenewed, by, id, record,
         "renewed", $"lease until {Instant(record.LeaseExpiresAt)}");
 
+    /// <summary>A drain's move of the part at <paramref name="from"/>: the broker's own act, once per move (the stretch numbers it).</summary>
+    public static AuditEvent Moved(string id, RequestRecord record, string from, IEnumerable<string> to, Allocation before) => Event(
+        string.Create(CultureInfo.InvariantCulture, $"{id}/moved/{record.Stretch}"), AuditActions.RequestMoved, AuditActor.Broker, id, record,
+        "moved", $"from {from} to {string.Join(", ", to)} (drain) at {Instant(record.HeldSince)}; before: {Parts(before)}; now: {Parts(record.Allocation!)}; lease until {Instant(record.LeaseExpiresAt)}");
+
     /// <summary>A release (by <paramref name="by"/>) or an expiry (by the broker).</summary>
     public static AuditEvent Ended(string id, RequestRecord record, AuditActor by) => record.State == RequestState.Released
         ? Event($"{id}/released", AuditActions.RequestReleased, by, id, record, "released", $"{Parts(record.Allocation!)}; held from {Instant(record.DecidedAt)} to {Instant(record.EndedAt)}")
@@ -28,9 +33,9 @@ internal static class RequestAuditEvents
     private static AuditEvent Event(string eventId, string action, AuditActor? by, string id, RequestRecord record, string outcome, string detail) =>
         new(eventId, action, (by ?? AuditActor.Broker).Name, by?.Credential, record.Tenant, record.HomeProvider, id, outcome, detail);
 
-    private static string Parts(Allocation allocation) =>
+    internal static string Parts(Allocation allocation) =>
         $"tier {Wire.Kebab(allocation.Tier)}: " + string.Join(", ", allocation.Parts.Select(p =>
             string.Create(CultureInfo.InvariantCulture, $"{p.Amount} {p.Resource} at {p.DataCenter} ({p.Provider}, {p.PricePerUnitHour}/unit-hour)")));
 
-    private static string Instant(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
+    internal static string Instant(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
 }

@@ -86,6 +86,7 @@ public sealed partial class RequestGrain(
         {
             _decided.TrySetResult();
             await SettleIfEndedAsync();
+            await AbandonInterruptedMoveAsync();
         }
     }
 
@@ -212,12 +213,18 @@ public sealed partial class RequestGrain(
         }
 
         var leaseExpiresAt = time.GetUtcNow() + lease;
-        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.Reference<IDataCenterGrain>(dc).RenewAsync(Id, leaseExpiresAt)));
-        if (renewed.Contains(false))
+        var renewed = await Task.WhenAll(DataCentersOfAllocation().Select(dc => GrainFactory.Reference<IDataCenterGrain>(dc).ExtendLeaseAsync(Id, leaseExpiresAt)));
+        if (renewed.Contains(LeaseExtension.NotHeld))
         {
             // A data center no longer holds it: the lease ended there first. Settle it as expired.
             await EndAsync(RequestState.Expired, EndOfHeldLease(), AuditActor.Broker);
             return new RenewOutcome(RenewKind.NotAllocated, _saved);
+        }
+
+        if (renewed.Contains(LeaseExtension.CapacityReserved))
+        {
+            // The lease stays as stored; a part that was extended elsewhere is held longer until the request ends, no more.
+            return new RenewOutcome(RenewKind.CapacityReserved, _saved);
         }
 
         _record.LeaseExpiresAt = leaseExpiresAt;
@@ -437,7 +444,7 @@ public sealed partial class RequestGrain(
     {
         foreach (var confirm in confirmed.Where(c => c.Tier == Tier.Partner))
         {
-            if (!await ContractReservations.ReserveAsync(GrainFactory, federation.Current, _record.HomeProvider, Id, confirm.DataCenter, confirm.Provider, confirm.Attempt, confirm.Parts))
+            if (!await ContractReservations.ReserveAsync(GrainFactory, federation.Current, _record.HomeProvider, Id, confirm.DataCenter, confirm.Provider, confirm.Attempt, confirm.Parts, confirm.LeaseExpiresAt))
             {
                 return false;
             }
@@ -533,7 +540,7 @@ public sealed partial class RequestGrain(
     {
         RequestLifecycle.End(_record, end, endedAt);
         Audit.Add(RequestAuditEvents.Ended(Id, _record, by));
-        _charges = UsageCharges.For(Id, _record.Tenant, _record.HomeProvider, _record.Allocation!, _record.DecidedAt!.Value, endedAt);
+        _charges = UsageCharges.For(Id, _record.Tenant, _record.HomeProvider, _record.Allocation!, _record.HeldSince!.Value, endedAt, _record.Stretch);
         await _commit.CommitAsync();
         await Audit.SendAsync();
         await SettleIfEndedAsync();

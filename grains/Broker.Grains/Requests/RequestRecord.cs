@@ -37,6 +37,15 @@ public sealed class RequestRecord
     /// </summary>
     [Id(16)] public AuditEvent[] AuditPending { get; set; } = [];
 
+    /// <summary>Where drains moved the allocation, oldest first; the last one's moment starts the stretch still to be charged.</summary>
+    [Id(17)] public RequestMove[] Moves { get; set; } = [];
+
+    /// <summary>Since when the allocation as it is now has been held: the decision, or the last move.</summary>
+    public DateTimeOffset? HeldSince => Moves.Length > 0 ? Moves[^1].At : DecidedAt;
+
+    /// <summary>Stretches charged so far, one per move: the number of the stretch the allocation is in now.</summary>
+    [Id(18)] public int Stretch { get; set; }
+
     public bool IsDecided => State is not (RequestState.None or RequestState.Negotiating);
 
     public RequestSnapshot ToSnapshot(string id) => new()
@@ -52,5 +61,6 @@ public sealed class RequestRecord
         EndedAt = EndedAt,
         Trace = Trace,
         Spec = Spec!,
+        Moves = Moves,
     };
 }

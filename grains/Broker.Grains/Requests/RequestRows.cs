@@ -16,12 +16,12 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
 {
     public const string Table = "request";
 
-    private readonly GuardedRow _row = new(rows, new RowKey(Table, requestId, ""), time);
+    private readonly RecordRow<RequestRecord> _row = new(rows, serializer, new RowKey(Table, requestId, ""), time);
     private readonly RunningAllocationLines _running = new(serializer, requestId);
 
     public async Task<RequestRecord?> LoadAsync()
     {
-        var record = Decode(await _row.LoadAsync());
+        var record = await _row.LoadAsync();
         _running.Loaded(record);
         return record;
     }
@@ -32,24 +32,20 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
     /// Taken before a data center is told to release an allocation nobody stored; the request itself may still be
     /// asked for afresh (an empty row reads as none).
     /// </summary>
-    public async Task FenceAsync()
-    {
-        await rows.CommitAsync([RowWrite.Put(_row.Key, [], expectedVersion: _row.Version)]);
-        _row.Wrote();
-    }
+    public Task FenceAsync() => _row.FenceAsync();
 
     /// <summary>
     /// The stored record if another activation has written since this one last touched storage (this one is then
     /// stale: its silo was declared dead while it was cut off or paused); null when memory still holds what is stored.
     /// </summary>
-    public async Task<RequestRecord?> NewerStoredAsync() => await _row.NewerStoredAsync() is { } row ? Decode(row) : null;
+    public Task<RequestRecord?> NewerStoredAsync() => _row.NewerStoredAsync();
 
     /// <summary>Stores the record, its index lines and <paramref name="charges"/> together. Takes all it writes before its first await.</summary>
     public async Task WriteAsync(RequestRecord record, IReadOnlyList<LedgerEntry> charges)
     {
         var writes = new List<RowWrite>(2 + (3 * charges.Count))
         {
-            RowWrite.Put(_row.Key, serializer.SerializeToArray(record), expectedVersion: _row.Version),
+            _row.Put(record),
             TenantRequestIndex.Line(serializer, requestId, record.Tenant, record.CreatedAt, record.State),
         };
         writes.AddRange(LedgerRows.Lines(serializer, charges));
@@ -59,8 +55,4 @@ internal sealed class RequestRows(IRowStore rows, Serializer serializer, string 
         _row.Wrote();
         committed();
     }
-
-    // An empty row is a fence (no request under this id): it reads as none.
-    private RequestRecord? Decode(StoredRow? row) =>
-        row is null || row.Payload.Length == 0 ? null : serializer.Deserialize<RequestRecord>(row.Payload)!;
 }

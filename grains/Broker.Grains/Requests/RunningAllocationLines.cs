@@ -24,8 +24,9 @@ internal sealed class RunningAllocationLines(Serializer serializer, string reque
     /// <summary>The writes that bring the index in line with <paramref name="record"/>, and what to remember once they are committed.</summary>
     public (IReadOnlyList<RowWrite> Writes, Action Committed) For(RequestRecord record)
     {
-        var wanted = record is { State: RequestState.Allocated, Allocation: { } allocation, DecidedAt: { } since, LeaseExpiresAt: { } until }
-            ? new RunningAllocation { RequestId = requestId, Tenant = record.Tenant, HomeProvider = record.HomeProvider, Allocation = allocation, Since = since, Until = until }
+        // Since the last move, if a drain moved it: the stretches before are charged (posted) by their moves.
+        var wanted = record is { State: RequestState.Allocated, Allocation: { } allocation, HeldSince: { } since, LeaseExpiresAt: { } until }
+            ? new RunningAllocation { RequestId = requestId, Tenant = record.Tenant, HomeProvider = record.HomeProvider, Allocation = allocation, Since = since, Until = until, Stretch = record.Stretch }
             : null;
         if (wanted is not null && _stored is { } stored && Same(stored, wanted))
         {
@@ -61,6 +62,6 @@ internal sealed class RunningAllocationLines(Serializer serializer, string reque
     }
 
     private static bool Same(RunningAllocation stored, RunningAllocation wanted) =>
-        ReferenceEquals(stored.Allocation, wanted.Allocation) && stored.Since == wanted.Since && stored.Until == wanted.Until
+        ReferenceEquals(stored.Allocation, wanted.Allocation) && stored.Since == wanted.Since && stored.Until == wanted.Until && stored.Stretch == wanted.Stretch
         && stored.Tenant == wanted.Tenant && stored.HomeProvider == wanted.HomeProvider;
 }

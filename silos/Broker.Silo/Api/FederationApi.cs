@@ -120,7 +120,7 @@ public static class FederationApi
         {
             PoolChangeKind.Updated => TypedResults.Ok(PoolResource.From(result.Pool!)),
             PoolChangeKind.Created => TypedResults.Created($"/v1/datacenters/{dc}/pools/{resource}", PoolResource.From(result.Pool!)),
-            PoolChangeKind.InUse => Problems.Conflict("capacity-in-use", $"{result.InUse} units of {resource} are allocated or held at {dc}; the pool cannot shrink below that"),
+            PoolChangeKind.InUse => Problems.Conflict("capacity-in-use", $"{result.InUse} units of {resource} are allocated, held or reserved ahead at {dc}; the pool cannot shrink below that"),
             _ => Problems.NotFound($"there is no data center '{dc}'"),
         };
     }

@@ -29,6 +29,13 @@ public static class JsonBody
         }
     }
 
+    /// <summary>A create's body, after its <c>Idempotency-Key</c> header (if any) was checked: 1 to 128 printable ASCII characters.</summary>
+    public static async Task<(T? Body, ProblemHttpResult? Problem)> ReadCreateAsync<T>(HttpRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+        where T : class =>
+        idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey)
+            ? (null, Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters"))
+            : await ReadAsync<T>(request, cancellationToken);
+
     // System.Text.Json's messages name CLR types; say what the client can act on instead.
     private static string Describe(JsonException error) => error.Message switch
     {

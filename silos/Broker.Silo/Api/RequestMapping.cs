@@ -21,8 +21,14 @@ public static class RequestMapping
             s.CreatedAt,
             s.DecidedAt,
             s.EndedAt,
-            s.Trace.Select(t => new TraceResource(t.DataCenter, t.Provider, t.Outcome.ToWire(), t.Reason, t.Score)).ToArray(),
-            SpecResource.From(s.Spec));
+            s.Trace.Select(TraceResource.From).ToArray(),
+            SpecResource.From(s.Spec),
+            s.Moves.Select(m => new MoveResource(m.At, m.From, m.To)).ToArray());
+    }
+
+    extension(TraceResource)
+    {
+        public static TraceResource From(TraceEntry t) => new(t.DataCenter, t.Provider, t.Outcome.ToWire(), t.Reason, t.Score);
     }
 
     extension(AllocationResource)

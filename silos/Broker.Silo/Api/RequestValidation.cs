@@ -37,6 +37,52 @@ public static class RequestValidation
         }, errors);
     }
 
+    /// <summary>
+    /// A reservation's body: the items, constraints and priority as for a request (held in one data center), and its
+    /// window — <c>start</c> in the future, <c>end</c> after it and at most <see cref="MaxLease"/> ahead of now. The spec's
+    /// lease is the window's length: the lease its request gets at start.
+    /// </summary>
+    public static (ReservationAskBody? Reservation, Dictionary<string, string[]> Errors) ToReservation(CreateReservationBody body, Func<string, bool> isKnownResource, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var items = ValidateItems(body.Items, isKnownResource, errors);
+        var constraints = ValidateConstraints(body.Constraints ?? new ConstraintsBody(), errors);
+        if (body.Splittable == true)
+        {
+            errors["splittable"] = ["a reservation is held in one data center; it cannot be split"];
+        }
+
+        var start = Rfc3339.Parse(body.Start, "start", errors);
+        var end = Rfc3339.Parse(body.End, "end", errors);
+        if (start is { } s && s <= now)
+        {
+            errors["start"] = ["must be in the future"];
+        }
+
+        if (start is { } from && end is { } to && to <= from)
+        {
+            errors["end"] = ["must be after start"];
+        }
+        else if (end is { } last && last > now + MaxLease)
+        {
+            errors["end"] = ["must be at most 365 days ahead"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var spec = new RequestSpec
+        {
+            Items = items,
+            Constraints = constraints,
+            Lease = end!.Value - start!.Value,
+            Priority = body.Priority ?? Priority.Normal,
+        };
+        return (new ReservationAskBody(spec, start.Value, end.Value), errors);
+    }
+
     public static TimeSpan ValidateLease(string? lease, string field, Dictionary<string, string[]> errors)
     {
         if (lease is null)

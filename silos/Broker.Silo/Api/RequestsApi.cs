@@ -8,7 +8,6 @@ using Orleans.Serialization;
 using Broker.Requests;
 using Broker.Silo.Auth;
 using Broker.Silo.Hosting;
-using Broker.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -42,6 +41,7 @@ public static class RequestsApi
             .Accepts<RenewBody>("application/json")
             .AnswersNotFound("request with this id")
             .Answers(StatusCodes.Status409Conflict, "not-renewable", "the request is not allocated (any more)")
+            .Answers(StatusCodes.Status409Conflict, "capacity-reserved", "the longer lease would overlap a window whose capacity is reserved ahead")
             .AnswersUnavailable();
         return app;
     }
@@ -56,7 +56,7 @@ public static class RequestsApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateRequestBody>(http, cancellationToken);
+        var (body, problem) = await JsonBody.ReadCreateAsync<CreateRequestBody>(http, idempotencyKey, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -125,37 +125,13 @@ public static class RequestsApi
         string? limit,
         string? after)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        RequestState? filter = null;
-        if (state is not null)
-        {
-            if (ApiEnums.TryParse<Contracts.RequestState>(state, out var parsed))
-            {
-                filter = parsed.ToDomain();
-            }
-            else
-            {
-                errors["state"] = ["must be one of negotiating, allocated, released, expired, rejected"];
-            }
-        }
-
-        var pageSize = 100;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
-        {
-            errors["limit"] = ["must be a whole number from 1 to 1000"];
-        }
-
-        if (after is not null && !RequestCursor.TryParse(after, out _))
-        {
-            errors["after"] = ["must be the 'next' cursor of a previous page"];
-        }
-
-        if (errors.Count > 0)
+        var (query, errors) = ListQuery<Broker.Domain.RequestState>.Parse(state, limit, after);
+        if (query is null)
         {
             return Problems.Invalid(errors);
         }
 
-        var page = await TenantRequestIndex.ListAsync(rows, serializer, user.Caller().TenantId!, filter, pageSize, after);
+        var page = await TenantRequestIndex.ListAsync(rows, serializer, user.Caller().TenantId!, query.State, query.Limit, query.After);
         var snapshots = await Task.WhenAll(page.Ids.Select(id => grains.Reference<IRequestGrain>(id).GetAsync()));
         var items = snapshots.OfType<RequestSnapshot>().Select(RequestResource.From).ToArray();
         return TypedResults.Ok(new RequestListResource(items, page.Next));
@@ -205,6 +181,7 @@ public static class RequestsApi
         {
             RenewKind.Renewed => TypedResults.Ok(RequestResource.From(outcome.Request!)),
             RenewKind.NotAllocated => Problems.Conflict("not-renewable", $"the request is {ApiEnums.Kebab(outcome.Request!.State)}; only an allocated request can be renewed"),
+            RenewKind.CapacityReserved => Problems.Conflict("capacity-reserved", "the longer lease would take capacity reserved for a window ahead; the lease is unchanged"),
             _ => NotFound(id),
         };
     }
@@ -223,6 +200,6 @@ public static class RequestsApi
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"there is no request '{id}'");
 
-    private static bool IsKnownResource(string resource, FederationRegistry federation, CapacityDirectory directory) =>
+    internal static bool IsKnownResource(string resource, FederationRegistry federation, CapacityDirectory directory) =>
         federation.Current.ResourceClasses.Contains(resource) || directory.Offering(resource).Any();
 }

@@ -71,7 +71,9 @@ public static class BrokerApp
         app.MapHealthChecks(HealthOperations.LivePath, new() { Predicate = _ => false });
         app.MapHealthChecks(HealthOperations.ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapRequestsApi();
+        app.MapReservationsApi();
         app.MapFederationApi();
+        app.MapDrainApi();
         app.MapBillingApi();
         app.MapAuditApi();
         app.MapBrokerMetrics();

@@ -16,6 +16,10 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["POST /v1/requests/"] = [401, 401, 201, 201, 403, 403, 403],
         ["GET /v1/requests/"] = [401, 401, 200, 200, 403, 403, 403],
         ["GET /v1/requests/{id}"] = [401, 401, 200, 404, 403, 403, 403],
+        ["POST /v1/reservations/"] = [401, 401, 201, 201, 403, 403, 403],
+        ["GET /v1/reservations/"] = [401, 401, 200, 200, 403, 403, 403],
+        ["GET /v1/reservations/{id}"] = [401, 401, 200, 404, 403, 403, 403],
+        ["DELETE /v1/reservations/{id}"] = [401, 401, 200, 404, 403, 403, 403],
         ["DELETE /v1/requests/{id}"] = [401, 401, 200, 404, 403, 403, 403],
         ["POST /v1/requests/{id}/renew"] = [401, 401, 200, 404, 403, 403, 403],
         ["GET /v1/catalog"] = [401, 401, 200, 200, 200, 200, 200],
@@ -23,6 +27,10 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
         ["GET /v1/providers/{id}/datacenters"] = [401, 401, 403, 403, 200, 403, 200],
         ["PUT /v1/datacenters/{dc}/pools/{resource}"] = [401, 401, 403, 403, 200, 403, 403],
         ["PUT /v1/federation"] = [401, 401, 403, 403, 403, 403, 200],
+        // The owner's admin starts the drain (202), the federation admin finds it running (200).
+        ["POST /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 202, 403, 200],
+        ["GET /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 200, 403, 200],
+        ["DELETE /v1/datacenters/{dc}/drain/"] = [401, 401, 403, 403, 200, 403, 200],
         ["GET /v1/billing/providers/{id}"] = [401, 401, 403, 403, 200, 403, 200],
         ["GET /v1/billing/tenants/{id}"] = [401, 401, 200, 403, 200, 403, 200],
         ["GET /v1/billing/settlement"] = [401, 401, 403, 403, 403, 403, 200],
@@ -59,6 +67,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
             world.Admin("home"), world.Admin("other"), broker.Client(broker.FederationAdminToken),
         ];
 
+        var reservationId = await ApiRoutes.ReserveAsync(world);
         var mismatches = new List<string>();
         var cells = 0;
         foreach (var route in routes.DistinctBy(ApiRoutes.Key))
@@ -68,7 +77,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker)
             {
                 // A fresh request of tenant a for every cell, so that releasing one leaves the next to find.
                 var requestId = (await world.RequestAsync("a", world.Body("storage.ssd", 1))).Body.GetProperty("id").GetString()!;
-                using var message = ApiRoutes.Message(route, world, requestId);
+                using var message = ApiRoutes.Message(route, world, requestId, reservationId);
                 using var response = await clients[caller].SendAsync(message);
                 cells++;
                 if ((int)response.StatusCode != expected[caller])

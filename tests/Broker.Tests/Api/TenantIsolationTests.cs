@@ -18,11 +18,12 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
         var ofA = await EveryStateAsync(world, "a");
         string[] secretsOfB = [world.Id("b"), Callers.StaticToken(world.Token("b")), world.Token("b"), .. ofB];
 
+        var reservationId = await ApiRoutes.ReserveAsync(world);
         var answered = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var route in ApiRoutes.All(broker.Services).DistinctBy(ApiRoutes.Key))
         {
             var requestId = (await world.RequestAsync("a", world.Body("storage.ssd", 1))).Body.GetProperty("id").GetString()!;
-            using var message = ApiRoutes.Message(route, world, requestId);
+            using var message = ApiRoutes.Message(route, world, requestId, reservationId);
             using var response = await world.Tenant("a").SendAsync(message);
             if (response.IsSuccessStatusCode)
             {
@@ -34,8 +35,8 @@ public sealed class TenantIsolationTests(BrokerFixture broker)
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
         // Not vacuous: the answers that are about a's own requests do name them.
         Assert.All(["GET /v1/requests/", "GET /v1/audit/", "GET /v1/billing/tenants/{id}"], key => Assert.Contains(ofA[1], answered[key], StringComparison.Ordinal));
-        // 13 API endpoints and the portal (which, without its session cookie, shows a bearer caller its sign-in page).
-        Assert.Equal(14, answered.Count);
+        // 17 API endpoints and the portal (which, without its session cookie, shows a bearer caller its sign-in page).
+        Assert.Equal(18, answered.Count);
     }
 
     [Theory]

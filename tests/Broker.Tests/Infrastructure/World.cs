@@ -11,6 +11,9 @@ public sealed class World(BrokerFixture broker, WorldBuilder builder)
 
     public BrokerFixture Broker => broker;
 
+    /// <summary>The same world as seen through another broker over the same storage (a restart): its clients call that one.</summary>
+    public World On(BrokerFixture other) => new(other, builder);
+
     public string Id(string name) => builder.Id(name);
 
     public string Resource(string resourceClass) => builder.Resource(resourceClass);

@@ -60,6 +60,23 @@ public sealed class OpenApiTrafficTests(BrokerFixture broker) : IDisposable
         await CallAsync(a, HttpMethod.Post, $"/v1/requests/{id}/renew", new { lease = "P2D" }, HttpStatusCode.Conflict);
         await CallAsync(b, HttpMethod.Delete, $"/v1/requests/{id}", null, HttpStatusCode.NotFound);
 
+        var now = broker.Clock.GetUtcNow().UtcDateTime;
+        string Instant(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var reservation = new { items = new[] { new { resource = ssd, amount = 5 } }, start = Instant(now.AddDays(1)), end = Instant(now.AddDays(2)) };
+        var reserveKey = "reserve-" + key;
+        var reserved = await CallAsync(a, HttpMethod.Post, "/v1/reservations", reservation, HttpStatusCode.Created, reserveKey);
+        var reservationId = reserved.ValueKind == JsonValueKind.Object ? reserved.GetProperty("id").GetString()! : "none";
+        await CallAsync(a, HttpMethod.Post, "/v1/reservations", reservation, HttpStatusCode.OK, reserveKey);
+        await CallAsync(a, HttpMethod.Post, "/v1/reservations", new { items = reservation.items, start = reservation.start, end = Instant(now.AddDays(3)) }, HttpStatusCode.Conflict, reserveKey);
+        await CallAsync(a, HttpMethod.Post, "/v1/reservations", new { items = reservation.items, start = Instant(now.AddDays(-1)), end = reservation.end }, HttpStatusCode.BadRequest);
+        await CallAsync(admin, HttpMethod.Post, "/v1/reservations", reservation, HttpStatusCode.Forbidden);
+        await CallAsync(a, HttpMethod.Get, "/v1/reservations?state=confirmed", null, HttpStatusCode.OK);
+        await CallAsync(a, HttpMethod.Get, "/v1/reservations?state=soon", null, HttpStatusCode.BadRequest);
+        await CallAsync(a, HttpMethod.Get, $"/v1/reservations/{reservationId}", null, HttpStatusCode.OK);
+        await CallAsync(b, HttpMethod.Get, $"/v1/reservations/{reservationId}", null, HttpStatusCode.NotFound);
+        await CallAsync(b, HttpMethod.Delete, $"/v1/reservations/{reservationId}", null, HttpStatusCode.NotFound);
+        await CallAsync(a, HttpMethod.Delete, $"/v1/reservations/{reservationId}", null, HttpStatusCode.OK);
+
         await CallAsync(a, HttpMethod.Get, "/v1/catalog", null, HttpStatusCode.OK);
         await CallAsync(anonymous, HttpMethod.Get, "/v1/catalog", null, HttpStatusCode.Unauthorized);
         await CallAsync(admin, HttpMethod.Get, "/v1/federation/capacity", null, HttpStatusCode.OK);
@@ -75,6 +92,20 @@ public sealed class OpenApiTrafficTests(BrokerFixture broker) : IDisposable
         await CallAsync(admin, HttpMethod.Put, $"/v1/datacenters/{dc}/pools/{ssd}", new { total = -1 }, HttpStatusCode.BadRequest);
         await CallAsync(otherAdmin, HttpMethod.Put, $"/v1/datacenters/{dc}/pools/{ssd}", new { total = 10 }, HttpStatusCode.Forbidden);
         await CallAsync(admin, HttpMethod.Put, "/v1/datacenters/nowhere/pools/storage.ssd", new { total = 10 }, HttpStatusCode.NotFound);
+
+        var drain = $"/v1/datacenters/{dc}/drain";
+        await CallAsync(otherAdmin, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.Forbidden);
+        await CallAsync(admin, HttpMethod.Post, drain, new { reason = new string('r', 300) }, HttpStatusCode.BadRequest);
+        await CallAsync(admin, HttpMethod.Post, "/v1/datacenters/nowhere/drain", new { reason = "maintenance" }, HttpStatusCode.NotFound);
+        await CallAsync(admin, HttpMethod.Get, drain, null, HttpStatusCode.OK);
+        await CallAsync(admin, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.Accepted);
+        await CallAsync(federation, HttpMethod.Post, drain, new { reason = "maintenance" }, HttpStatusCode.OK);
+        await CallAsync(federation, HttpMethod.Get, drain, null, HttpStatusCode.OK);
+        await CallAsync(a, HttpMethod.Get, drain, null, HttpStatusCode.Forbidden);
+        await CallAsync(federation, HttpMethod.Get, "/v1/datacenters/nowhere/drain", null, HttpStatusCode.NotFound);
+        await CallAsync(otherAdmin, HttpMethod.Delete, drain, null, HttpStatusCode.Forbidden);
+        await CallAsync(federation, HttpMethod.Delete, "/v1/datacenters/nowhere/drain", null, HttpStatusCode.NotFound);
+        await CallAsync(admin, HttpMethod.Delete, drain, null, HttpStatusCode.OK);
 
         await CallAsync(federation, HttpMethod.Put, "/v1/federation", new { }, HttpStatusCode.OK);
         await CallAsync(federation, HttpMethod.Put, "/v1/federation", new { tenants = new[] { new { id = "Not An Id", homeProvider = home } } }, HttpStatusCode.BadRequest);
