@@ -31,31 +31,46 @@ internal sealed class ReservationBooking(IGrainFactory grains, CapacityDirectory
         var selector = new CandidateSelector(spec, homeProvider, federation, settings.Weights);
         var perTier = settings.CandidatesPerRound * settings.RoundsPerTier;
         var (candidates, rejection) = selector.ForBundle(directory.OfferingInRandomOrder(spec.Items[0].Resource), directory.Find, perTier, perTier, settings.CandidateSample);
-        if (rejection?.Code == RejectionCode.Unsatisfiable && DirectoryGap.Unseen(federation, directory) is { Count: > 0 } unseen)
+        if (rejection is null && await TryTiersAsync(candidates, perTier, reservationId, attempt, homeProvider, spec, selector, start, end) is { } booked)
         {
-            // As for a request: data centers this silo has not seen yet are asked rather than the booking called unsatisfiable.
+            return (booked, null, _trace.ToArray());
+        }
+
+        // As for a request: registered data centers this silo's directory has not seen yet (after a silo joined, or the
+        // whole cluster restarted) are asked themselves before the booking is refused — a known one that is full or
+        // draining must not hide an unseen one with room.
+        if (rejection?.Code is null or RejectionCode.Unsatisfiable && DirectoryGap.Unseen(federation, directory) is { Count: > 0 } unseen)
+        {
             var (missing, _) = selector.ForBundle([.. unseen.Keys], unseen.GetValueOrDefault, perTier, perTier, settings.CandidateSample);
-            (candidates, rejection) = missing.Count > 0 ? (missing, null) : (candidates, rejection);
+            if (missing.Count > 0)
+            {
+                rejection = null;
+                if (await TryTiersAsync(missing, perTier, reservationId, attempt, homeProvider, spec, selector, start, end) is { } found)
+                {
+                    return (found, null, _trace.ToArray());
+                }
+            }
         }
 
-        if (rejection is not null)
-        {
-            return (null, rejection, []);
-        }
+        return rejection is null ? (null, WhyNot(), _trace.ToArray()) : (null, rejection, []);
+    }
 
-        // Free capacity now says little about a window ahead: within a tier, the score alone orders them.
+    /// <summary>Free capacity now says little about a window ahead: tier by tier, the score alone orders the candidates.</summary>
+    private async Task<Allocation?> TryTiersAsync(
+        IReadOnlyList<Candidate> candidates, int perTier, string reservationId, Guid attempt, string homeProvider, RequestSpec spec, CandidateSelector selector, DateTimeOffset start, DateTimeOffset end)
+    {
         foreach (var tier in TierOrder)
         {
             foreach (var candidate in candidates.Where(c => c.Tier == tier).OrderByDescending(c => c.Score).ThenBy(c => c.Id, StringComparer.Ordinal).Take(perTier))
             {
                 if (await TryAsync(candidate, reservationId, attempt, homeProvider, spec, selector, start, end) is { } booked)
                 {
-                    return (booked, null, _trace.ToArray());
+                    return booked;
                 }
             }
         }
 
-        return (null, WhyNot(), _trace.ToArray());
+        return null;
     }
 
     private async Task<Allocation?> TryAsync(Candidate candidate, string reservationId, Guid attempt, string homeProvider, RequestSpec spec, CandidateSelector selector, DateTimeOffset start, DateTimeOffset end)
