@@ -25,8 +25,13 @@ public static class LoadTest
             return await FillTest.RunAsync(options, shape, progress, cancellationToken);
         }
 
-        var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants, options.DataCenters);
+        var world = LoadWorld.Create(shape, options.Seed, options.Rate, options.Tenants, options.DataCenters, Scenarios.HoldScale(options.Scenario));
         var plan = DemandPlan.Create(world, options.Scenario, options.Duration, options.Seed, options.SpikeState);
+        if (Scenarios.InProcessOnly(options.Scenario) && options.Target is not null)
+        {
+            throw new ArgumentException($"{Scenarios.Name(options.Scenario)} drives the broker's grains (reservations, drains) beside the requests: run it --in-process, not with --target");
+        }
+
         if (options.Scenario == ScenarioKind.ProviderOutage && outage is null)
         {
             outage = await LocalOutageAsync(options, cancellationToken);
@@ -45,11 +50,26 @@ public static class LoadTest
         }
 
         var phases = new List<PhaseResult>();
-        foreach (var isolated in options.Compare ? new[] { false, true } : [false])
+        SpikeBookingResult? booking = null;
+        DrainResult? drain = null;
+        if (options.Scenario == ScenarioKind.ElectionBooked)
         {
-            await target.PrepareAsync(world, cancellationToken);
-            var runner = new PhaseRunner(target, world, plan, progress, outage, options.Keep);
-            phases.Add(await runner.RunAsync(isolated ? "isolated" : "federated", isolated, cancellationToken));
+            (var both, booking) = await new ElectionBookedPhases((InProcessTarget)target, world, plan, progress).RunAsync(cancellationToken);
+            phases.AddRange(both);
+        }
+        else if (options.Scenario == ScenarioKind.Drain)
+        {
+            (var phase, drain) = await new DrainPhase((InProcessTarget)target, world, plan, progress).RunAsync(cancellationToken);
+            phases.Add(phase);
+        }
+        else
+        {
+            foreach (var isolated in options.Compare ? new[] { false, true } : [false])
+            {
+                await target.PrepareAsync(world, cancellationToken);
+                var runner = new PhaseRunner(target, world, plan, progress, outage, options.Keep);
+                phases.Add(await runner.RunAsync(isolated ? "isolated" : "federated", isolated, cancellationToken));
+            }
         }
 
         CeilingResult? ceiling = null;
@@ -73,7 +93,9 @@ public static class LoadTest
             plan.SpikeState,
             phases,
             ceiling,
-            options.Keep);
+            options.Keep,
+            Booking: booking,
+            Drain: drain);
         await WriteAsync(result, options.OutDirectory, cancellationToken);
         return result;
     }

@@ -27,7 +27,7 @@ public static class LoadTestCommandLine
     /// <summary>The run the command line asks for; null options when it asks for help or has errors (invoking the parse result prints them).</summary>
     public static (ParseResult Parsed, LoadTestOptions? Options) Parse(string[] args)
     {
-        var scenario = new Option<string>("--scenario") { Description = "steady | election-night | storage-burst | provider-outage | fill", Required = true };
+        var scenario = new Option<string>("--scenario") { Description = "steady | election-night | election-booked | storage-burst | provider-outage | drain | fill", Required = true };
         scenario.AcceptOnlyFromAmong(Enum.GetValues<ScenarioKind>().Select(Scenarios.Name).ToArray());
         var duration = new Option<int>("--duration") { Description = "Seconds per phase (1-3600)", Required = true };
         // No DefaultValueFactory: the default depends on the scenario, so a rate left out is taken from it below.
@@ -64,6 +64,11 @@ public static class LoadTestCommandLine
             if (result.GetValue(target) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsLoopback(uri)))
             {
                 result.AddError("--target must be an http URL on loopback (127.0.0.0/8 or localhost): load is never sent elsewhere");
+            }
+
+            if (result.GetValue(target) is not null && Scenarios.TryParse(result.GetValue(scenario) ?? "", out var kind) && Scenarios.InProcessOnly(kind))
+            {
+                result.AddError($"--scenario {Scenarios.Name(kind)} drives the broker's grains (reservations, drains): use --in-process");
             }
 
             if (result.GetValue(duration) is < 1 or > 3600)

@@ -12,6 +12,8 @@ public sealed record LoadAsk(string Resource, long Amount, string ProtectionLeve
 
 /// <summary>
 /// One request of the plan: when it is due (from the start of the phase), who asks, what for, and how long
-/// the authority keeps the capacity before releasing it. <see cref="IsBurst"/> marks a storage-burst giant.
+/// the authority keeps the capacity before releasing it. <see cref="IsBurst"/> marks a storage-burst giant,
+/// <see cref="IsSpike"/> an ask of the election state's authorities during the spike. <see cref="Lease"/> is the
+/// lease asked for (null: <c>LoadLease</c>, an hour).
 /// </summary>
-public sealed record Arrival(int Index, TimeSpan At, LoadTenant Tenant, LoadAsk Ask, TimeSpan Hold, bool IsBurst);
+public sealed record Arrival(int Index, TimeSpan At, LoadTenant Tenant, LoadAsk Ask, TimeSpan Hold, bool IsBurst, bool IsSpike = false, TimeSpan? Lease = null);

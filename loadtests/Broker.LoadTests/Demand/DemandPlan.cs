@@ -23,15 +23,25 @@ public sealed class DemandPlan
     /// <summary>The state whose authorities spike on election night.</summary>
     public string? SpikeState { get; }
 
+    /// <summary>From when to when (from the start of the phase) the election state spikes: the whole seconds the plan spikes in.</summary>
+    public (TimeSpan From, TimeSpan To)? SpikeWindow => SpikeState is null ? null : (
+        TimeSpan.FromSeconds(Math.Ceiling(Math.Ceiling(Duration.TotalSeconds) * Scenarios.SpikeStart)),
+        TimeSpan.FromSeconds(Math.Ceiling(Math.Ceiling(Duration.TotalSeconds) * Scenarios.SpikeEnd)));
+
     public IReadOnlyList<Arrival> Arrivals { get; }
 
     public TimeSpan Duration { get; }
+
+    /// <summary>The same plan without the election state's spike asks (booked ahead instead), numbered again from 0.</summary>
+    public DemandPlan WithoutSpike() =>
+        new(Scenario, SpikeState, Arrivals.Where(a => !a.IsSpike).Select((a, i) => a with { Index = i }).ToArray(), Duration);
 
     public static DemandPlan Create(LoadWorld world, ScenarioKind scenario, TimeSpan duration, int seed, string? spikeState = null)
     {
         var faker = new Faker("de") { Random = new Randomizer(seed + 1) };
         var seconds = (int)Math.Ceiling(duration.TotalSeconds);
-        var state = scenario == ScenarioKind.ElectionNight ? spikeState ?? BusiestState(world) : null;
+        var state = Scenarios.Spikes(scenario) ? spikeState ?? BusiestState(world) : null;
+        var holdScale = Scenarios.HoldScale(scenario);
         var arrivals = new List<Arrival>();
         var locations = world.DataCenters.Select(dc => dc.Location).ToHashSet(StringComparer.Ordinal);
         var tenants = world.Tenants.ToArray();
@@ -48,7 +58,9 @@ public sealed class DemandPlan
             {
                 var tenant = faker.Random.WeightedRandom(tenants, weights);
                 var at = TimeSpan.FromSeconds(second + ((double)i / count));
-                arrivals.Add(new Arrival(arrivals.Count, at, tenant, Ask(faker, tenant, locations), Hold(faker), IsBurst: false));
+                var hold = Hold(faker, holdScale);
+                arrivals.Add(new Arrival(arrivals.Count, at, tenant, Ask(faker, tenant, locations), hold, IsBurst: false,
+                    IsSpike: spiking && tenant.Location == state, Lease: scenario == ScenarioKind.ElectionBooked ? LeaseFor(hold) : null));
             }
         }
 
@@ -78,9 +90,19 @@ public sealed class DemandPlan
         return (demand, level, residency);
     }
 
-    /// <summary>Exponential around <see cref="ResourceMix.MeanHoldSeconds"/>, cut at 5× so that every run ends.</summary>
-    private static TimeSpan Hold(Faker faker) =>
-        TimeSpan.FromSeconds(Math.Min(5 * ResourceMix.MeanHoldSeconds, -ResourceMix.MeanHoldSeconds * Math.Log(1 - faker.Random.Double())));
+    /// <summary>Exponential around <see cref="ResourceMix.MeanHoldSeconds"/> (times <paramref name="scale"/>), cut at 5× so that every run ends.</summary>
+    private static TimeSpan Hold(Faker faker, double scale = 1)
+    {
+        var mean = ResourceMix.MeanHoldSeconds * scale;
+        return TimeSpan.FromSeconds(Math.Min(5 * mean, -mean * Math.Log(1 - faker.Random.Double())));
+    }
+
+    /// <summary>
+    /// election-booked: each ask's lease is its hold, in whole seconds, plus one. A lease says how long capacity is
+    /// wanted, and reserved capacity is refused to any allocation whose lease overlaps the reserved window: with the
+    /// usual hour-long load lease every ordinary ask would overlap every window of the run.
+    /// </summary>
+    private static TimeSpan LeaseFor(TimeSpan hold) => TimeSpan.FromSeconds(Math.Ceiling(hold.TotalSeconds) + 1);
 
     /// <summary>A few storage asks 1.5× the largest member data center's SSD pool: they fit only when split.</summary>
     private static void AddBursts(LoadWorld world, Faker faker, List<Arrival> arrivals, TimeSpan duration)

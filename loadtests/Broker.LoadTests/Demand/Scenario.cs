@@ -17,6 +17,12 @@ public enum ScenarioKind
 
     /// <summary>A closed loop of small asks that are kept, until a target number of allocations is live: does a decision cost the same in a full federation?</summary>
     Fill,
+
+    /// <summary>Election night twice: the spike as it comes, then the same spike booked ahead as reservations (in-process).</summary>
+    ElectionBooked,
+
+    /// <summary>Steady load with long holds; at a third of the run the busiest data center is drained (in-process).</summary>
+    Drain,
 }
 
 public static class Scenarios
@@ -26,6 +32,13 @@ public static class Scenarios
     public const double SpikeEnd = 0.7;
     public const double OutageStart = 1.0 / 3;
     public const double OutageEnd = 2.0 / 3;
+    public const double DrainStart = 1.0 / 3;
+
+    /// <summary>
+    /// drain: allocations are held this many times longer (and pools sized for it), so the drained data center holds
+    /// thousands of them, not the few a three-second hold leaves; a real one holds its allocations for months.
+    /// </summary>
+    public const double DrainHoldScale = 10;
 
     /// <summary>
     /// Requests per second of all authorities at base rate when <c>--rate</c> is left out: the rates the documented
@@ -34,11 +47,20 @@ public static class Scenarios
     /// </summary>
     public static double DefaultRate(ScenarioKind kind) => kind switch
     {
-        ScenarioKind.ElectionNight => 60,
+        ScenarioKind.ElectionNight or ScenarioKind.ElectionBooked => 60,
         ScenarioKind.ProviderOutage => 40,
-        ScenarioKind.Steady or ScenarioKind.StorageBurst or ScenarioKind.Fill => 200,
+        ScenarioKind.Steady or ScenarioKind.StorageBurst or ScenarioKind.Fill or ScenarioKind.Drain => 200,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a scenario without a default rate"),
     };
+
+    /// <summary>Whether one state's authorities spike from <see cref="SpikeStart"/> to <see cref="SpikeEnd"/> of the run.</summary>
+    public static bool Spikes(ScenarioKind kind) => kind is ScenarioKind.ElectionNight or ScenarioKind.ElectionBooked;
+
+    /// <summary>The scenarios that drive the broker's grains directly (reservations, drains): they need <c>--in-process</c>.</summary>
+    public static bool InProcessOnly(ScenarioKind kind) => kind is ScenarioKind.ElectionBooked or ScenarioKind.Drain;
+
+    /// <summary>How much longer than usual a scenario's authorities hold what they get.</summary>
+    public static double HoldScale(ScenarioKind kind) => kind == ScenarioKind.Drain ? DrainHoldScale : 1;
 
     // Spelled as the API spells its enums, so that a scenario reads like everything else on the command line.
     public static string Name(ScenarioKind kind) => Contracts.ApiEnums.Kebab(kind);

@@ -4,7 +4,8 @@ namespace Broker.LoadTests.Report;
 
 /// <summary>
 /// Everything one run measured: written as <c>result.json</c>, summarised in <c>summary.md</c>, drawn in the charts.
-/// <paramref name="Keep"/>: allocations were released only at the end of each phase; <paramref name="Fill"/>: a fill run's own figures.
+/// <paramref name="Keep"/>: allocations were released only at the end of each phase; <paramref name="Fill"/>: a fill run's own figures;
+/// <paramref name="Booking"/>: election-booked's reservations; <paramref name="Drain"/>: the drain scenario's drain.
 /// </summary>
 public sealed record RunResult(
     string Scenario,
@@ -20,7 +21,9 @@ public sealed record RunResult(
     IReadOnlyList<PhaseResult> Phases,
     CeilingResult? Ceiling,
     bool Keep = false,
-    FillResult? Fill = null)
+    FillResult? Fill = null,
+    SpikeBookingResult? Booking = null,
+    DrainResult? Drain = null)
 {
     /// <summary>Whether every phase kept the invariants (no overcommit, every request terminal, everything given back).</summary>
     public bool InvariantsHold => Phases.All(p => p.Invariants.Hold);

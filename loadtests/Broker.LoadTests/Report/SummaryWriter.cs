@@ -37,6 +37,7 @@ public static class SummaryWriter
             Line(md, $"Machine: {run.Machine.Cores} cores, {run.Machine.Os}, {run.Machine.Runtime}.");
             Line(md, $"World: {run.World.Providers} providers, {run.World.DataCenters} data centers, {run.World.Tenants} authorities; {run.World.PlannedRequests:N0} requests planned per phase."
                 + (run.SpikeState is null ? "" : $" Election night in {run.SpikeState}: its authorities at 20x from 30 % to 70 % of the run.")
+                + (run.Drain is null ? "" : $" Allocations held {Demand.Scenarios.DrainHoldScale:0}x as long as usual (mean {Demand.Scenarios.DrainHoldScale * World.ResourceMix.MeanHoldSeconds:0} s), pools sized for it.")
                 + (run.Keep ? " Allocations kept to the end of each phase (`--keep`)." : ""));
         }
 
@@ -82,6 +83,16 @@ public static class SummaryWriter
         {
             Line(md, "Latency counts from each request's planned send time (open model), so queueing in the harness or the broker is included.");
             Line(md);
+        }
+
+        if (run.Booking is { } booking)
+        {
+            ElectionSummary.Sections(md, run, booking);
+        }
+
+        if (run.Drain is { } drain)
+        {
+            DrainSummary.Sections(md, drain);
         }
 
         Line(md, "## Invariants");

@@ -21,7 +21,15 @@ public sealed record PhaseResult(
     Invariants Invariants,
     IReadOnlyList<SecondSample> Timeline,
     IReadOnlyList<PhaseEvent> Events,
-    double WallSeconds);
+    double WallSeconds,
+    ElectionSplit? Election = null);
+
+/// <summary>
+/// Election night's requests split: the election state's asks during the spike, with the tiers that served them, and
+/// everyone else's (all of them, and those due during the spike window).
+/// </summary>
+public sealed record ElectionSplit(
+    int SpikeAsked, int SpikeServed, IReadOnlyDictionary<string, int> SpikeByTier, int OrdinaryAsked, int OrdinaryServed, int OrdinaryInWindowAsked, int OrdinaryInWindowServed);
 
 /// <summary>Decision latency in milliseconds, measured from each request's intended send time.</summary>
 public sealed record LatencySummary(long Count, double Mean, double P50, double P95, double P99, double P999, double Max);

@@ -11,9 +11,10 @@ namespace Broker.LoadTests.Running;
 /// whether or not earlier ones were answered, and its latency counts from that planned time, so a slow
 /// broker cannot hide its slowness by slowing the load down. Allocations are released after their hold
 /// time, or with <paramref name="keep"/> only at the end; at the end everything still held is released and
-/// what must hold is checked.
+/// what must hold is checked. A <paramref name="probe"/> runs beside the plan on the phase's clock (a drain).
 /// </summary>
-public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPlan plan, TextWriter progress, IOutageControl? outage = null, bool keep = false)
+public sealed class PhaseRunner(
+    IBrokerTarget target, LoadWorld world, DemandPlan plan, TextWriter progress, IOutageControl? outage = null, bool keep = false, IPhaseProbe? probe = null)
 {
     /// <summary>Requests in flight beyond which the harness drops arrivals rather than exhaust itself; drops are reported.</summary>
     public const int MaxInFlight = 20_000;
@@ -34,6 +35,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
         var sampling = sampler.RunAsync(stop.Token);
         var releasing = releases.RunAsync(stop.Token);
         var outageTask = outage is null ? Task.CompletedTask : RunOutageAsync(outage, clock, events, stop.Token);
+        var probing = probe is null ? Task.CompletedTask : probe.RunAsync(clock, events, stop.Token);
 
         var dropped = 0;
         foreach (var arrival in plan.Arrivals)
@@ -62,6 +64,7 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
         }
 
         await outageTask;
+        await probing;
         var wall = clock.Elapsed.TotalSeconds;
         var resolution = await ResolveAsync(outcomes, nonce, name, isolated, releases, cancellationToken);
         await stop.CancelAsync();
@@ -96,7 +99,22 @@ public sealed class PhaseRunner(IBrokerTarget target, LoadWorld world, DemandPla
             new Invariants(sampler.CapacitySamples, sampler.FailedCapacitySamples, sampler.OvercommittedPoolSamples, resolution.Unresolved, after, allocated),
             sampler.Timeline(),
             events.ToArray(),
-            Math.Round(wall, 2));
+            Math.Round(wall, 2),
+            plan.SpikeWindow is { } window ? Split(outcomes, window) : null);
+    }
+
+    /// <summary>Election night: the election state's asks during the spike apart from everyone else's.</summary>
+    private ElectionSplit Split(Decision?[] outcomes, (TimeSpan From, TimeSpan To) window)
+    {
+        bool Served(Arrival a) => outcomes[a.Index]?.Kind == DecisionKind.Allocated;
+        var spike = plan.Arrivals.Where(a => a.IsSpike).ToArray();
+        var ordinary = plan.Arrivals.Where(a => !a.IsSpike && !a.IsBurst).ToArray();
+        var inWindow = ordinary.Where(a => a.At >= window.From && a.At < window.To).ToArray();
+        var byTier = spike.Where(Served).GroupBy(a => outcomes[a.Index]!.Tier ?? "unknown")
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new ElectionSplit(
+            spike.Length, spike.Count(Served), new SortedDictionary<string, int>(byTier, StringComparer.Ordinal),
+            ordinary.Length, ordinary.Count(Served), inWindow.Length, inWindow.Count(Served));
     }
 
     private async Task ExecuteAsync(

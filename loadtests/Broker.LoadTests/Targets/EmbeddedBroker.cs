@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Broker.Client;
 using Broker.Contracts;
+using Broker.Grains.DataCenters.Drain;
 using Broker.Grains.Directory;
 using Broker.LoadTests.World;
 using Broker.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Broker.LoadTests.Targets;
 
@@ -35,6 +37,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>The silo's capacity directory: every data center's latest published summary.</summary>
     public CapacityDirectory Directory => _app.Services.GetRequiredService<CapacityDirectory>();
+
+    /// <summary>How many moves one drain has in flight at once (<c>Broker:Drain:MaxMovesInFlight</c>).</summary>
+    public int MaxMovesInFlight => _app.Services.GetRequiredService<IOptions<DrainOptions>>().Value.MaxMovesInFlight;
 
     public static async Task<EmbeddedBroker> StartAsync(LoadWorld world, CancellationToken cancellationToken)
     {

@@ -102,7 +102,7 @@ public sealed class HttpTarget : IBrokerTarget
             Residency = arrival.Ask.Residency,
             Providers = isolated ? new ProviderFilterBody { Allow = [arrival.Tenant.HomeProvider] } : null,
         },
-        Lease = LoadLease.Iso,
+        Lease = arrival.Lease is { } lease ? System.Xml.XmlConvert.ToString(lease) : LoadLease.Iso,
         Splittable = arrival.Ask.Splittable ? true : null,
     };
 

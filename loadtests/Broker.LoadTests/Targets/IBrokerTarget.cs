@@ -19,6 +19,9 @@ public enum DecisionKind
 /// <summary>The outcome of one request: for allocations the tier, provider and data centers; for rejections the code.</summary>
 public sealed record Decision(DecisionKind Kind, string? RequestId, string? Tier = null, string? Provider = null, int Parts = 0, string? Code = null)
 {
+    /// <summary>When an allocation's lease ends, where the target says so: a drain must not change it.</summary>
+    public DateTimeOffset? LeaseEnds { get; init; }
+
     public static Decision Failed(string code) => new(DecisionKind.Failed, null, Code: code);
 }
 

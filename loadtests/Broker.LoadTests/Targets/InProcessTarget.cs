@@ -21,7 +21,16 @@ public sealed class InProcessTarget : IBrokerTarget
 
     public string TrivialCallName => "an empty grain call";
 
-    private IGrainFactory Grains => (_broker ?? throw new InvalidOperationException("PrepareAsync first")).Grains;
+    /// <summary>The embedded broker's grains, for scenarios that drive more than requests (reservations, drains).</summary>
+    public IGrainFactory Grains => Broker.Grains;
+
+    /// <summary>The embedded silo's capacity directory: every data center's latest published summary.</summary>
+    public Broker.Grains.Directory.CapacityDirectory Directory => Broker.Directory;
+
+    /// <summary>How many moves one drain has in flight at once in the embedded broker.</summary>
+    public int MaxMovesInFlight => Broker.MaxMovesInFlight;
+
+    private EmbeddedBroker Broker => _broker ?? throw new InvalidOperationException("PrepareAsync first");
 
     public async Task PrepareAsync(LoadWorld world, CancellationToken cancellationToken)
     {
@@ -51,14 +60,13 @@ public sealed class InProcessTarget : IBrokerTarget
         Grains.Reference<IRequestGrain>(requestId).ReleaseAsync(ActorOf(arrival));
 
     // The audit trail names the tenant, as for a call over HTTP; the credential says it came from the harness.
-    private static AuditActor ActorOf(Arrival arrival) => new($"tenant:{arrival.Tenant.Id}", "load-test");
+    internal static AuditActor ActorOf(Arrival arrival) => new($"tenant:{arrival.Tenant.Id}", "load-test");
 
     public Task<CapacitySample> SampleCapacityAsync(LoadWorld world, CancellationToken cancellationToken)
     {
         // The silo's directory: each data center's own consistent summary, a moment old, and no grain calls.
         // Asking every data center once a second would be the harness measuring itself at 10,000 of them.
-        var directory = (_broker ?? throw new InvalidOperationException("PrepareAsync first")).Directory;
-        return Task.FromResult(CapacityMath.Sample(directory.All.ToArray()
+        return Task.FromResult(CapacityMath.Sample(Directory.All.ToArray()
             .SelectMany(dc => dc.Pools.Select(p => new PoolReading(dc.Provider, p.Capacity, p.Allocated, p.Held)))));
     }
 
@@ -73,7 +81,8 @@ public sealed class InProcessTarget : IBrokerTarget
         }
     }
 
-    private static RequestSpec ToSpec(Arrival arrival, bool isolated) => new()
+    /// <summary>The arrival's ask as the grains take it; <paramref name="lease"/> overrides the arrival's (a reservation's window).</summary>
+    internal static RequestSpec ToSpec(Arrival arrival, bool isolated, TimeSpan? lease = null) => new()
     {
         Items = [new Broker.Requests.RequestItem(arrival.Ask.Resource, arrival.Ask.Amount)],
         Constraints = new Broker.Requests.RequestConstraints
@@ -82,7 +91,7 @@ public sealed class InProcessTarget : IBrokerTarget
             Residency = arrival.Ask.Residency,
             AllowProviders = isolated ? [arrival.Tenant.HomeProvider] : [],
         },
-        Lease = LoadLease.Duration,
+        Lease = lease ?? arrival.Lease ?? LoadLease.Duration,
         Splittable = arrival.Ask.Splittable,
     };
 
@@ -90,6 +99,9 @@ public sealed class InProcessTarget : IBrokerTarget
     {
         null or { State: RequestState.Negotiating } => new Decision(DecisionKind.Pending, id),
         { State: RequestState.Rejected } => new Decision(DecisionKind.Rejected, id, Code: Contracts.ApiEnums.Kebab(snapshot.Reason!.Code)),
-        _ => new Decision(DecisionKind.Allocated, id, Contracts.ApiEnums.Kebab(snapshot.Allocation!.Tier), snapshot.Allocation.Provider, snapshot.Allocation.Parts.Length),
+        _ => new Decision(DecisionKind.Allocated, id, Contracts.ApiEnums.Kebab(snapshot.Allocation!.Tier), snapshot.Allocation.Provider, snapshot.Allocation.Parts.Length)
+        {
+            LeaseEnds = snapshot.LeaseExpiresAt,
+        },
     };
 }

@@ -43,7 +43,8 @@ public sealed class LoadWorld
     /// <param name="baseRate">Requests per second of all tenants together at base rate.</param>
     /// <param name="tenantCount">How many authorities to generate (at least one per member provider).</param>
     /// <param name="dataCenters">How many data centers in all (null: as many as the shape has), for measuring how decisions scale.</param>
-    public static LoadWorld Create(FederationFile shape, int seed, double baseRate, int tenantCount, int? dataCenters = null)
+    /// <param name="holdScale">How many times longer than <see cref="ResourceMix.MeanHoldSeconds"/> allocations are held: pools grow with it.</param>
+    public static LoadWorld Create(FederationFile shape, int seed, double baseRate, int tenantCount, int? dataCenters = null, double holdScale = 1)
     {
         if (dataCenters is { } count)
         {
@@ -59,7 +60,7 @@ public sealed class LoadWorld
             var rate = tenants.Where(t => t.HomeProvider == provider.Id).Sum(t => t.BaseRate);
             foreach (var demand in ResourceMix.Classes)
             {
-                var inUse = rate * demand.Share * demand.MeanAmount * ResourceMix.MeanHoldSeconds;
+                var inUse = rate * demand.Share * demand.MeanAmount * ResourceMix.MeanHoldSeconds * holdScale;
                 memberTotals[(provider.Id, demand.BaseClass)] = (long)Math.Ceiling(inUse / ResourceMix.SteadyUtilisation);
             }
         }

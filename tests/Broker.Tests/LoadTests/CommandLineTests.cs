@@ -13,6 +13,8 @@ public sealed class CommandLineTests
         { "storage-burst", 200 },
         { "provider-outage", 40 },
         { "fill", 200 },
+        { "election-booked", 60 },
+        { "drain", 200 },
     };
 
     [Theory]
@@ -24,6 +26,17 @@ public sealed class CommandLineTests
         Assert.True(options is not null, $"the command line was refused: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
         Assert.Equal(expected, options.Rate);
         Assert.Equal(Scenarios.DefaultRate(options.Scenario), options.Rate);
+    }
+
+    [Theory]
+    [InlineData("election-booked")]
+    [InlineData("drain")]
+    public void Parse_GrainScenarioWithTarget_IsRefused(string scenario)
+    {
+        var (parsed, options) = LoadTestCommandLine.Parse(["--scenario", scenario, "--duration", "5", "--target", "http://127.0.0.1:5081", "--out", "/tmp/unused"]);
+
+        Assert.Null(options);
+        Assert.Contains(parsed.Errors, e => e.Message == $"--scenario {scenario} drives the broker's grains (reservations, drains): use --in-process");
     }
 
     [Fact]
