@@ -29,12 +29,16 @@ public static class JsonBody
         }
     }
 
-    /// <summary>A create's body, after its <c>Idempotency-Key</c> header (if any) was checked: 1 to 128 printable ASCII characters.</summary>
+    /// <summary>A create's body, after its <c>Idempotency-Key</c> header (if any) was checked (<see cref="InvalidIdempotencyKey"/>).</summary>
     public static async Task<(T? Body, ProblemHttpResult? Problem)> ReadCreateAsync<T>(HttpRequest request, string? idempotencyKey, CancellationToken cancellationToken)
         where T : class =>
+        InvalidIdempotencyKey(idempotencyKey) is { } problem ? (null, problem) : await ReadAsync<T>(request, cancellationToken);
+
+    /// <summary>The problem with an idempotency key, if it has one: it must be 1 to 128 printable ASCII characters (none at all is fine).</summary>
+    public static ProblemHttpResult? InvalidIdempotencyKey(string? idempotencyKey) =>
         idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey)
-            ? (null, Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters"))
-            : await ReadAsync<T>(request, cancellationToken);
+            ? Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters")
+            : null;
 
     // System.Text.Json's messages name CLR types; say what the client can act on instead.
     private static string Describe(JsonException error) => error.Message switch

@@ -82,9 +82,10 @@ public static class RequestsApi
         IOptions<BrokerOptions> options)
     {
         var caller = user.Caller();
-        if (idempotencyKey is not null && !RequestIds.IsValidIdempotencyKey(idempotencyKey))
+        // Checked again here for the portal's form, whose key comes with the form rather than as a header.
+        if (JsonBody.InvalidIdempotencyKey(idempotencyKey) is { } badKey)
         {
-            return Problems.Invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters");
+            return badKey;
         }
 
         var (spec, errors) = RequestValidation.ToSpec(body, resource => IsKnownResource(resource, federation, directory));
