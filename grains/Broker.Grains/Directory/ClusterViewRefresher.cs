@@ -9,7 +9,7 @@ namespace Broker.Grains.Directory;
 
 /// <summary>
 /// Keeps this silo's federation view and capacity directory fresh by pulling changes from the federation
-/// grain and the directory partitions every refresh interval. Pulling (instead of every data center
+/// grain and the directory partitions every refresh interval, each on its own tick. Pulling (instead of every data center
 /// calling every silo) keeps the cost per silo fixed: one small call per partition per interval.
 /// </summary>
 public sealed partial class ClusterViewRefresher(
@@ -26,15 +26,8 @@ public sealed partial class ClusterViewRefresher(
     /// <summary>Pulls once now; also used by callers that must see their own change before they go on.</summary>
     public async Task RefreshAsync()
     {
-        await _oneAtATime.WaitAsync();
-        try
-        {
-            await PullAsync();
-        }
-        finally
-        {
-            _oneAtATime.Release();
-        }
+        await PullFederationAsync();
+        await RefreshDirectoryAsync();
     }
 
     public override void Dispose()
@@ -43,7 +36,7 @@ public sealed partial class ClusterViewRefresher(
         base.Dispose();
     }
 
-    private async Task PullAsync()
+    private async Task PullFederationAsync()
     {
         var newer = await grains.GetGrain<IFederationGrain>(FederationGrainKeys.Singleton).GetIfNewerAsync(federation.Current.Version);
         if (newer is not null)
@@ -57,22 +50,40 @@ public sealed partial class ClusterViewRefresher(
         {
             load.MarkLoaded();
         }
-
-        await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task RefreshDirectoryAsync()
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, DirectoryPartitions.Count).Select(RefreshPartitionAsync));
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// The federation and the directory each on their own tick: a partition on a silo that died answers only when its
+    /// call times out (30 s), and new tenants, tokens and contracts must not wait behind it.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(EveryTickAsync(PullFederationAsync, stoppingToken), EveryTickAsync(RefreshDirectoryAsync, stoppingToken));
+
+    private async Task EveryTickAsync(Func<Task> pull, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RefreshInterval);
         do
         {
             try
             {
-                await RefreshAsync();
+                await pull();
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                // A partition on a silo that just died answers with an error until it is re-activated: try again next tick.
+                // A grain on a silo that just died answers with an error until it is re-activated: try again next tick.
                 LogRefreshFailed(error);
             }
         }
@@ -91,6 +102,6 @@ public sealed partial class ClusterViewRefresher(
         _seen[partition] = (changes.Epoch, changes.Version);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the capacity directory failed; retrying on the next tick")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the federation or the capacity directory failed; retrying on the next tick")]
     private partial void LogRefreshFailed(Exception error);
 }
