@@ -14,7 +14,7 @@ namespace Broker.Client;
 /// Refusals (4xx) throw <see cref="BrokerProblemException"/>; a broker that stays unreachable or unavailable
 /// through every retry throws <see cref="BrokerUnavailableException"/>.
 /// </summary>
-public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> options)
+public sealed partial class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> options)
 {
     private readonly string? _token = options.Value.Token;
 
@@ -76,12 +76,16 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
         SendAsync<RequestResource>(HttpMethod.Get, $"v1/requests/{Uri.EscapeDataString(id)}", null, null, cancellationToken);
 
     /// <summary>One page of the caller's requests, newest first.</summary>
-    public Task<RequestListResource> ListRequestsAsync(RequestState? state = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default)
+    public Task<RequestListResource> ListRequestsAsync(RequestState? state = null, int? limit = null, string? after = null, CancellationToken cancellationToken = default) =>
+        SendAsync<RequestListResource>(HttpMethod.Get, ListPath("v1/requests", state is { } s ? ApiEnums.Kebab(s) : null, limit, after), null, null, cancellationToken);
+
+    /// <summary>A list endpoint's path with its query: <c>state</c>, <c>limit</c> and the <c>after</c> cursor, each only when given.</summary>
+    private static string ListPath(string path, string? state, int? limit, string? after)
     {
         var query = new List<string>();
-        if (state is { } s)
+        if (state is not null)
         {
-            query.Add("state=" + ApiEnums.Kebab(s));
+            query.Add("state=" + state);
         }
 
         if (limit is { } l)
@@ -94,8 +98,7 @@ public sealed class BrokerClient(HttpClient http, IOptions<BrokerClientOptions> 
             query.Add("after=" + Uri.EscapeDataString(after));
         }
 
-        var path = query.Count == 0 ? "v1/requests" : "v1/requests?" + string.Join('&', query);
-        return SendAsync<RequestListResource>(HttpMethod.Get, path, null, null, cancellationToken);
+        return query.Count == 0 ? path : path + "?" + string.Join('&', query);
     }
 
     /// <summary>All the caller's requests, page after page.</summary>

@@ -82,3 +82,23 @@ public enum TraceOutcome
     /// <summary>It offered above the request's budget.</summary>
     OverBudget,
 }
+
+/// <summary>A reservation: confirmed or rejected at once; a confirmed one becomes active at its start and ended at its end, or is cancelled before.</summary>
+public enum ReservationState
+{
+    Confirmed,
+    Rejected,
+    /// <summary>Started: its request is allocated until the reservation's end.</summary>
+    Active,
+    /// <summary>Its request ended (released, or its lease ran out at the reservation's end).</summary>
+    Ended,
+    Cancelled,
+}
+
+/// <summary>A data center's drain: none, draining (allocations being moved), or drained (nothing movable left, the stuck ones stay).</summary>
+public enum DrainState
+{
+    None,
+    Draining,
+    Drained,
+}

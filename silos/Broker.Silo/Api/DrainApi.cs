@@ -1,3 +1,4 @@
+using Broker.Contracts;
 using System.Security.Claims;
 using Broker.DataCenters;
 using Broker.Grains.Federation;
@@ -80,19 +81,3 @@ public static class DrainApi
         return user.Caller().MayRead(owner) ? null : Problems.Forbidden($"only the admins of '{owner}' and the federation admin may drain '{dc}'");
     }
 }
-
-/// <summary>The body of <c>POST /v1/datacenters/{dc}/drain</c>.</summary>
-public sealed record DrainBody
-{
-    /// <summary>Why the data center is drained (maintenance, a move, …), shown with the drain and in the audit trail.</summary>
-    public string? Reason { get; init; }
-}
-
-/// <summary>A data center's drain as the API shows it; <c>state</c> <c>none</c> when none runs.</summary>
-public sealed record DrainResource(string DataCenter, DrainState State, string? Reason, DateTimeOffset? StartedAt, long Moved, long Remaining, StuckResource[] Stuck)
-{
-    public static DrainResource From(DrainStatus s) => new(
-        s.DataCenter, s.State, s.Reason, s.StartedAt, s.Moved, s.Remaining, s.Stuck.Select(x => new StuckResource(x.Request, x.Reason)).ToArray());
-}
-
-public sealed record StuckResource(string Request, string Reason);

@@ -78,7 +78,7 @@ public static class RequestValidation
             Items = items,
             Constraints = constraints,
             Lease = end!.Value - start!.Value,
-            Priority = body.Priority ?? Priority.Normal,
+            Priority = body.Priority?.ToDomain() ?? Priority.Normal,
         };
         return (new ReservationAskBody(spec, start.Value, end.Value), errors);
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Broker.Contracts;
 using Broker.Grains;
 using Broker.Grains.Directory;
 using Broker.Grains.Federation;
@@ -71,7 +72,7 @@ public static class ReservationsApi
     public static async Task<Results<Ok<ReservationListResource>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, IGrainFactory grains, IRowStore rows, Serializer serializer, string? state, string? limit, string? after)
     {
-        var (query, errors) = ListQuery<ReservationState>.Parse(state, limit, after);
+        var (query, errors) = ListQuery<Broker.Reservations.ReservationState>.Parse(state, limit, after);
         if (query is null)
         {
             return Problems.Invalid(errors);

@@ -29,6 +29,10 @@ public static class WireEnums
 
     public static Wire.TraceOutcome ToWire(this TraceOutcome value) => ByName<TraceOutcome, Wire.TraceOutcome>.Map(value);
 
+    public static Wire.ReservationState ToWire(this Broker.Reservations.ReservationState value) => ByName<Broker.Reservations.ReservationState, Wire.ReservationState>.Map(value);
+
+    public static Wire.DrainState ToWire(this Broker.DataCenters.DrainState value) => ByName<Broker.DataCenters.DrainState, Wire.DrainState>.Map(value);
+
     public static ProtectionLevel ToDomain(this Wire.ProtectionLevel value) => ByName<Wire.ProtectionLevel, ProtectionLevel>.Map(value);
 
     public static Priority ToDomain(this Wire.Priority value) => ByName<Wire.Priority, Priority>.Map(value);

@@ -19,6 +19,8 @@ public sealed class WireEnumsTests
         Namesakes<PartyKind, Wire.PartyKind>(v => v.ToWire());
         Namesakes<RejectionCode, Wire.RejectionCode>(v => v.ToWire());
         Namesakes<TraceOutcome, Wire.TraceOutcome>(v => v.ToWire());
+        Namesakes<Broker.Reservations.ReservationState, Wire.ReservationState>(v => v.ToWire(), Broker.Reservations.ReservationState.None);
+        Namesakes<Broker.DataCenters.DrainState, Wire.DrainState>(v => v.ToWire());
     }
 
     [Fact]
