@@ -46,7 +46,7 @@ public static class BrokerCli
         Command[] commands =
         [
             RequestCommands.Request(), RequestCommands.Show(), RequestCommands.List(), RequestCommands.Release(), RequestCommands.Renew(),
-            FederationCommands.Catalog(), FederationCommands.Capacity(), FederationCommands.Bill(), AuditCommands.Audit(),
+            FederationCommands.Catalog(), FederationCommands.Capacity(), FederationCommands.Bill(), AuditCommands.Audit(), DrainCommands.Drain(),
         ];
         foreach (var command in commands)
         {

@@ -165,6 +165,27 @@ public static class Views
         return table;
     }
 
+    public static void Drain(IAnsiConsole console, DrainResource drain)
+    {
+        var facts = new Grid().AddColumn().AddColumn();
+        facts.AddRow(Cells("data center", drain.DataCenter));
+        facts.AddRow(Cells("state", Name(drain.State)));
+        facts.AddRow(Cells("reason", drain.Reason ?? ""));
+        facts.AddRow(Cells("started", Time(drain.StartedAt)));
+        facts.AddRow(Cells("moved / remaining", $"{Number(drain.Moved)} / {Number(drain.Remaining)}"));
+        console.Write(facts);
+        if (drain.Stuck.Length > 0)
+        {
+            var table = Table("stuck request", "why");
+            foreach (var stuck in drain.Stuck)
+            {
+                table.AddRow(Cells(stuck.Request, stuck.Reason));
+            }
+
+            console.Write(table);
+        }
+    }
+
     private static string[] Cells(params string[] values) => values.Select(Markup.Escape).ToArray();
 
     private static string Name<T>(T value) where T : struct, Enum => ApiEnums.Kebab(value);

@@ -143,6 +143,36 @@ public sealed class CliTests(BrokerFixture broker)
         Assert.Equal(0, JsonDocument.Parse(output.ToString()).RootElement.GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Drain_StartShowStop_AsTheProvidersAdmin_TheAllocationMovesAway()
+    {
+        var world = await broker.CreateWorldAsync(w =>
+        {
+            var home = w.Member("home", "DE-HH")
+                .DataCenter("one", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m))
+                .DataCenter("two", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
+            w.Tenant("a", home);
+        });
+        var created = await RunAsync(world.Token("a"), "request", $"{world.Resource("storage.ssd")}=10", "--lease", "P1D", "--json");
+        var from = created.Json.GetProperty("allocation").GetProperty("parts")[0].GetProperty("dataCenter").GetString()!;
+        var admin = world.AdminToken("home");
+
+        var started = await RunAsync(admin, "drain", "start", from, "--reason", "firmware", "--json");
+        var drained = await Eventually.ReturnsAsync(() => RunAsync(admin, "drain", "show", from, "--json"), r => r.Json.State() == "drained", "the drain moved the request");
+        var table = await RunAsync(admin, "drain", "show", from);
+        var stopped = await RunAsync(admin, "drain", "stop", from, "--json");
+        var refused = await RunAsync(world.Token("a"), "drain", "start", from);
+
+        Assert.Equal((ExitCodes.Ok, "firmware"), (started.Code, started.Json.GetProperty("reason").GetString()));
+        Assert.Equal((1L, 0L), (drained.Json.GetProperty("moved").GetInt64(), drained.Json.GetProperty("remaining").GetInt64()));
+        Assert.Contains("firmware", table.Output);
+        Assert.Equal((ExitCodes.Ok, "none"), (stopped.Code, stopped.Json.State()));
+        Assert.Equal(ExitCodes.ClientError, refused.Code);
+        Assert.Contains("forbidden", refused.Error);
+        var moved = await RunAsync(world.Token("a"), "show", created.Json.GetProperty("id").GetString()!, "--json");
+        Assert.NotEqual(from, moved.Json.GetProperty("allocation").GetProperty("parts")[0].GetProperty("dataCenter").GetString());
+    }
+
     private async Task<(int Code, string Output, string Error, JsonElement Json)> RunAsync(string? token, params string[] args)
     {
         var output = new StringWriter();
