@@ -146,13 +146,7 @@ public sealed class CliTests(BrokerFixture broker)
     [Fact]
     public async Task Drain_StartShowStop_AsTheProvidersAdmin_TheAllocationMovesAway()
     {
-        var world = await broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH")
-                .DataCenter("one", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m))
-                .DataCenter("two", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
-            w.Tenant("a", home);
-        });
+        var world = await DrainWorld.CreateAsync(broker);
         var created = await RunAsync(world.Token("a"), "request", $"{world.Resource("storage.ssd")}=10", "--lease", "P1D", "--json");
         var from = created.Json.GetProperty("allocation").GetProperty("parts")[0].GetProperty("dataCenter").GetString()!;
         var admin = world.AdminToken("home");

@@ -153,13 +153,7 @@ public sealed class TypedApiTests(BrokerFixture broker)
     [Fact]
     public async Task Drain_StartWatchStop_Typed()
     {
-        var world = await broker.CreateWorldAsync(w =>
-        {
-            var home = w.Member("home", "DE-HH")
-                .DataCenter("one", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m))
-                .DataCenter("two", "DE-HH", Broker.Domain.ProtectionLevel.Normal, Pool("storage.ssd", 1_000, 0.0001m));
-            w.Tenant("a", home);
-        });
+        var world = await DrainWorld.CreateAsync(broker);
         using var harness = new ClientHarness(broker.BaseAddress, world.Token("a"), new FaultInjectionHandler());
         var admin = harness.Client.As(world.AdminToken("home"));
         var allocated = await harness.Client.RequestAsync(new CreateRequestBody { Items = [new ItemBody(world.Resource("storage.ssd"), 100)], Lease = "P1D" });
