@@ -24,9 +24,19 @@ public sealed class DemandPlan
     public string? SpikeState { get; }
 
     /// <summary>From when to when (from the start of the phase) the election state spikes: the whole seconds the plan spikes in.</summary>
-    public (TimeSpan From, TimeSpan To)? SpikeWindow => SpikeState is null ? null : (
-        TimeSpan.FromSeconds(Math.Ceiling(Math.Ceiling(Duration.TotalSeconds) * Scenarios.SpikeStart)),
-        TimeSpan.FromSeconds(Math.Ceiling(Math.Ceiling(Duration.TotalSeconds) * Scenarios.SpikeEnd)));
+    public (TimeSpan From, TimeSpan To)? SpikeWindow
+    {
+        get
+        {
+            if (SpikeState is null)
+            {
+                return null;
+            }
+
+            var (from, to) = Scenarios.SpikeSeconds((int)Math.Ceiling(Duration.TotalSeconds));
+            return (TimeSpan.FromSeconds(from), TimeSpan.FromSeconds(to));
+        }
+    }
 
     public IReadOnlyList<Arrival> Arrivals { get; }
 
@@ -42,13 +52,14 @@ public sealed class DemandPlan
         var seconds = (int)Math.Ceiling(duration.TotalSeconds);
         var state = Scenarios.Spikes(scenario) ? spikeState ?? BusiestState(world) : null;
         var holdScale = Scenarios.HoldScale(scenario);
+        var (spikeFrom, spikeTo) = Scenarios.SpikeSeconds(seconds);
         var arrivals = new List<Arrival>();
         var locations = world.DataCenters.Select(dc => dc.Location).ToHashSet(StringComparer.Ordinal);
         var tenants = world.Tenants.ToArray();
         var carry = 0.0;
         for (var second = 0; second < seconds; second++)
         {
-            var spiking = state is not null && second >= seconds * Scenarios.SpikeStart && second < seconds * Scenarios.SpikeEnd;
+            var spiking = state is not null && second >= spikeFrom && second < spikeTo;
             var rates = world.Tenants.Select(t => t.BaseRate * (spiking && t.Location == state ? Scenarios.SpikeFactor : 1)).ToArray();
             var exact = rates.Sum() + carry;
             var count = (int)Math.Floor(exact);

@@ -56,6 +56,9 @@ public static class Scenarios
     /// <summary>Whether one state's authorities spike from <see cref="SpikeStart"/> to <see cref="SpikeEnd"/> of the run.</summary>
     public static bool Spikes(ScenarioKind kind) => kind is ScenarioKind.ElectionNight or ScenarioKind.ElectionBooked;
 
+    /// <summary>The whole seconds of a run of <paramref name="seconds"/> that spike: [from, to), the first at or after 30 %, the first at or after 70 %.</summary>
+    public static (int From, int To) SpikeSeconds(int seconds) => ((int)Math.Ceiling(seconds * SpikeStart), (int)Math.Ceiling(seconds * SpikeEnd));
+
     /// <summary>The scenarios that drive the broker's grains directly (reservations, drains): they need <c>--in-process</c>.</summary>
     public static bool InProcessOnly(ScenarioKind kind) => kind is ScenarioKind.ElectionBooked or ScenarioKind.Drain;
 

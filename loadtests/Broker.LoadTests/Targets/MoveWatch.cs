@@ -47,6 +47,7 @@ public sealed class MoveWatch(InProcessTarget inner) : IBrokerTarget
             Interlocked.Increment(ref _moved);
         }
 
+        // Each request is released once (a failed release is tried again, and looked at again): what it was given is forgotten then.
         var leaseEnd = _leaseEnds.GetValueOrDefault(requestId);
         if (seen?.State != RequestState.Allocated)
         {
@@ -58,6 +59,7 @@ public sealed class MoveWatch(InProcessTarget inner) : IBrokerTarget
         }
 
         await inner.ReleaseAsync(arrival, requestId, cancellationToken);
+        _leaseEnds.TryRemove(requestId, out _);
         Interlocked.Increment(ref _released);
     }
 
