@@ -15,7 +15,7 @@ public static class RequestMapping
             s.Id,
             s.Tenant,
             s.State.ToWire(),
-            s.Reason is null ? null : new ReasonResource(s.Reason.Code.ToWire(), s.Reason.Detail),
+            ReasonResource.From(s.Reason),
             s.Allocation is null ? null : AllocationResource.From(s.Allocation),
             s.LeaseExpiresAt,
             s.CreatedAt,
@@ -24,6 +24,12 @@ public static class RequestMapping
             s.Trace.Select(TraceResource.From).ToArray(),
             SpecResource.From(s.Spec),
             s.Moves.Select(m => new MoveResource(m.At, m.From, m.To)).ToArray());
+    }
+
+    extension(ReasonResource)
+    {
+        /// <summary>Why a request or a reservation was rejected, or null when it was not.</summary>
+        public static ReasonResource? From(Rejection? r) => r is null ? null : new ReasonResource(r.Code.ToWire(), r.Detail);
     }
 
     extension(TraceResource)

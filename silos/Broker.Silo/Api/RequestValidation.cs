@@ -186,3 +186,6 @@ public static class RequestValidation
         return ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 }
+
+/// <summary>A validated reservation body: the spec (its lease the window's length) and the window.</summary>
+public sealed record ReservationAskBody(RequestSpec Spec, DateTimeOffset Start, DateTimeOffset End);

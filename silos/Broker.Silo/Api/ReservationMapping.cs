@@ -1,12 +1,8 @@
 using Broker.Contracts;
 using Broker.DataCenters;
-using Broker.Requests;
 using Broker.Reservations;
 
 namespace Broker.Silo.Api;
-
-/// <summary>A validated reservation body: the spec (its lease the window's length) and the window.</summary>
-public sealed record ReservationAskBody(RequestSpec Spec, DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>Reservations and drains as the wire shows them: the contract records' <c>From</c>, as for requests (<see cref="RequestMapping"/>).</summary>
 public static class ReservationMapping
@@ -17,7 +13,7 @@ public static class ReservationMapping
             s.Id,
             s.Tenant,
             s.State.ToWire(),
-            s.Reason is null ? null : new ReasonResource(s.Reason.Code.ToWire(), s.Reason.Detail),
+            ReasonResource.From(s.Reason),
             s.Start,
             s.End,
             s.Allocation is null ? null : AllocationResource.From(s.Allocation),
