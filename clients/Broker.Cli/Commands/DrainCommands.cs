@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Broker.Client;
+using Broker.Contracts;
 
 namespace Broker.Cli.Commands;
 
@@ -27,25 +29,20 @@ public static class DrainCommands
         return command;
     }
 
-    private static Command Show()
-    {
-        var dataCenter = DataCenter();
-        var command = new Command("show", "The drain now: moved, remaining, and what is stuck and why") { dataCenter };
-        command.Action = new CliAction(async (session, parsed) =>
-        {
-            session.Show(await session.Client.GetDrainAsync(parsed.GetValue(dataCenter)!), Views.Drain);
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+    private static Command Show() =>
+        Call("show", "The drain now: moved, remaining, and what is stuck and why", (client, dataCenter) => client.GetDrainAsync(dataCenter));
 
-    private static Command Stop()
+    private static Command Stop() =>
+        Call("stop", "End the drain: the data center takes allocations again", (client, dataCenter) => client.StopDrainAsync(dataCenter));
+
+    /// <summary>A subcommand that takes only the data center and shows the drain the call answers with.</summary>
+    private static Command Call(string name, string description, Func<BrokerClient, string, Task<DrainResource>> call)
     {
         var dataCenter = DataCenter();
-        var command = new Command("stop", "End the drain: the data center takes allocations again") { dataCenter };
+        var command = new Command(name, description) { dataCenter };
         command.Action = new CliAction(async (session, parsed) =>
         {
-            session.Show(await session.Client.StopDrainAsync(parsed.GetValue(dataCenter)!), Views.Drain);
+            session.Show(await call(session.Client, parsed.GetValue(dataCenter)!), Views.Drain);
             return ExitCodes.Ok;
         });
         return command;
